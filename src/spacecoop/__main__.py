@@ -1,0 +1,6 @@
+"""Allow ``python -m spacecoop``."""
+
+from spacecoop.cli import main
+
+if __name__ == "__main__":
+    main()

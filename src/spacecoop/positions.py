@@ -1,0 +1,355 @@
+"""Source positions of parsed triples: the index neither rdflib nor pyoxigraph provides.
+
+A small Turtle/TriG tokenizer walks a file that the strict parser has already accepted and
+records where each subject block starts and where each (subject, predicate, object) triple's
+predicate and object stand. Validation uses it to turn a SHACL result into
+``file:line:column``. Triples inside blank-node property lists and collections get the
+location of the enclosing named subject, since blank nodes cannot be matched across parsers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacecoop.findings import Location
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>[ \t\r\n]+|\#[^\n]*)
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<dtype>\^\^)
+  | (?P<number>[+-]?(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.?[0-9]+[eE][+-]?[0-9]+
+               |[0-9]*\.[0-9]+|[0-9]+))
+  | (?P<bnode>_:[^\s;,()\[\]{}<>"']+)
+  | (?P<pname>[^\s;,()\[\]{}<>"'\#^@:]*:(?:\\.|[^\s;,()\[\]{}<>"'\#^\\])*)
+  | (?P<word>[A-Za-z]+)
+  | (?P<punct>[\[\]();,.{}])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_ECHAR = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _remove_dot_segments(path: str) -> str:
+    output: list[str] = []
+    while path:
+        if path.startswith("../"):
+            path = path[3:]
+        elif path.startswith("./") or path.startswith("/./"):
+            path = path[2:]
+        elif path == "/.":
+            path = "/"
+        elif path.startswith("/../"):
+            path = path[3:]
+            if output:
+                output.pop()
+        elif path == "/..":
+            path = "/"
+            if output:
+                output.pop()
+        elif path in (".", ".."):
+            path = ""
+        else:
+            start = 1 if path.startswith("/") else 0
+            end = path.find("/", start)
+            end = len(path) if end == -1 else end
+            output.append(path[:end])
+            path = path[end:]
+    return "".join(output)
+
+
+_IRI_PARTS = re.compile(
+    r"^(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$", re.DOTALL
+)
+
+
+def resolve_iri(base: str, reference: str) -> str:
+    """RFC 3986 section 5.2 reference resolution (urljoin differs on dot segments)."""
+    scheme, authority, path, query, fragment = _IRI_PARTS.match(reference).groups()
+    b_scheme, b_authority, b_path, b_query, _ = _IRI_PARTS.match(base).groups()
+    if scheme is not None:
+        t = (scheme, authority, _remove_dot_segments(path), query)
+    elif authority is not None:
+        t = (b_scheme, authority, _remove_dot_segments(path), query)
+    elif path == "":
+        t = (b_scheme, b_authority, b_path, query if query is not None else b_query)
+    else:
+        if path.startswith("/"):
+            merged = path
+        elif b_authority is not None and b_path == "":
+            merged = "/" + path
+        else:
+            merged = b_path[: b_path.rfind("/") + 1] + path
+        t = (b_scheme, b_authority, _remove_dot_segments(merged), query)
+    result = f"{t[0]}:" if t[0] is not None else ""
+    if t[1] is not None:
+        result += "//" + t[1]
+    result += t[2]
+    if t[3] is not None:
+        result += "?" + t[3]
+    if fragment is not None:
+        result += "#" + fragment
+    return result
+
+
+def _unescape_string(body: str) -> str:
+    def repl(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _ESCAPES.get(code, code)
+
+    return _ECHAR.sub(repl, body)
+
+
+TermKey = tuple[str, ...]
+
+
+@dataclass
+class _Token:
+    kind: str
+    text: str
+    offset: int
+
+
+@dataclass
+class PositionIndex:
+    """Where subjects and triples of one source file are written."""
+
+    file: str
+    subjects: dict[str, Location] = field(default_factory=dict)
+    triples: dict[tuple[str, str, TermKey], tuple[Location, Location]] = field(default_factory=dict)
+
+    def subject(self, iri: str) -> Location | None:
+        return self.subjects.get(iri)
+
+    def triple(self, subject: str, predicate: str, obj: TermKey | None) -> Location | None:
+        """Location of the predicate of (subject, predicate, obj); obj None: first such triple."""
+        if obj is not None:
+            found = self.triples.get((subject, predicate, obj))
+            return found[0] if found else None
+        for (s, p, _), (loc, _) in self.triples.items():
+            if s == subject and p == predicate:
+                return loc
+        return None
+
+
+class _Walker:
+    """Recursive-descent walk over tokens, iterative where nesting can be deep."""
+
+    def __init__(self, text: str, file: str, base: str) -> None:
+        self.text = text
+        self.file = file
+        self.base = base
+        self.prefixes: dict[str, str] = {}
+        self.lines = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.tokens = self._tokenize()
+        self.pos = 0
+        self.index = PositionIndex(file)
+
+    def _tokenize(self) -> list[_Token]:
+        tokens: list[_Token] = []
+        text, offset, end = self.text, 0, len(self.text)
+        while offset < end:
+            match = _TOKEN.match(text, offset)
+            if match is None:  # unknown character: skip it (the file was parsed strictly)
+                offset += 1
+                continue
+            kind = match.lastgroup or "ws"
+            value = match.group()
+            if kind == "pname" and value.endswith(".") and not value.endswith("\\."):
+                value = value.rstrip(".")  # a local name never ends with '.': it ends the statement
+            if kind != "ws":
+                tokens.append(_Token(kind, value, offset))
+            offset += len(value)
+        return tokens
+
+    def location(self, offset: int) -> Location:
+        line = bisect.bisect_right(self.lines, offset)
+        return Location(self.file, line, offset - self.lines[line - 1] + 1)
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> _Token | None:
+        token = self.peek()
+        self.pos += 1
+        return token
+
+    def resolve_iri(self, token: _Token) -> str | None:
+        if token.kind == "iri":
+            return resolve_iri(self.base, _unescape_string(token.text[1:-1]))
+        if token.kind == "pname":
+            prefix, _, local = token.text.partition(":")
+            namespace = self.prefixes.get(prefix)
+            if namespace is None:
+                return None
+            return namespace + re.sub(r"\\(.)", r"\1", local)
+        if token.kind == "word" and token.text == "a":
+            return RDF_TYPE
+        return None
+
+    def skip_nested(self) -> None:
+        """Skip a balanced [...] or (...) group without recursion."""
+        depth = 0
+        while (token := self.take()) is not None:
+            if token.kind == "punct" and token.text in "[(":
+                depth += 1
+            elif token.kind == "punct" and token.text in "])":
+                depth -= 1
+                if depth == 0:
+                    return
+
+    def object_key(self) -> TermKey | None:
+        token = self.peek()
+        if token is None:
+            return None
+        if token.kind == "punct" and token.text in "[(":
+            following = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
+            self.skip_nested()
+            if token.text == "(" and following is not None and following.text == ")":
+                return ("I", RDF_NIL)  # the empty collection is rdf:nil
+            return None
+        self.take()
+        if token.kind in ("iri", "pname"):
+            iri = self.resolve_iri(token)
+            return ("I", iri) if iri else None
+        if token.kind == "bnode":
+            return None
+        if token.kind == "number":
+            text = token.text
+            if "e" in text.lower():
+                datatype = XSD + "double"
+            elif "." in text:
+                datatype = XSD + "decimal"
+            else:
+                datatype = XSD + "integer"
+            return ("L", text, datatype)
+        if token.kind == "word" and token.text in ("true", "false"):
+            return ("L", token.text, XSD + "boolean")
+        if token.kind == "string":
+            quote = 3 if token.text[:3] in ('"""', "'''") else 1
+            value = _unescape_string(token.text[quote:-quote])
+            following = self.peek()
+            if following is not None and following.kind == "lang":
+                self.take()
+                return ("L", value, "@" + following.text[1:].lower())
+            if following is not None and following.kind == "dtype":
+                self.take()
+                dtype_token = self.take()
+                datatype = self.resolve_iri(dtype_token) if dtype_token else None
+                return ("L", value, datatype or "")
+            return ("L", value, XSD + "string")
+        return None
+
+    def predicate_object_list(self, subject: str | None) -> None:
+        while (token := self.peek()) is not None:
+            if token.kind == "punct" and token.text in ".]}":
+                return
+            if token.kind == "punct" and token.text == ";":
+                self.take()
+                continue
+            self.take()
+            predicate = self.resolve_iri(token)
+            predicate_location = self.location(token.offset)
+            while True:
+                start = self.peek()
+                if start is None:
+                    return
+                obj = self.object_key()
+                if subject and predicate and obj is not None:
+                    key = (subject, predicate, obj)
+                    if key not in self.index.triples:
+                        self.index.triples[key] = (predicate_location, self.location(start.offset))
+                following = self.peek()
+                if following is not None and following.kind == "punct" and following.text == ",":
+                    self.take()
+                    continue
+                break
+
+    def walk(self) -> PositionIndex:
+        while (token := self.peek()) is not None:
+            lowered = token.text.lower()
+            if (token.kind == "lang" and lowered in ("@prefix", "@base")) or (
+                token.kind == "word" and lowered in ("prefix", "base")
+            ):
+                self.directive(lowered.lstrip("@"))
+                continue
+            if token.kind == "word" and lowered == "graph":
+                self.take()
+                continue
+            if token.kind == "punct" and token.text in "{}.":
+                self.take()
+                continue
+            following = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
+            if following is not None and following.kind == "punct" and following.text == "{":
+                self.take()  # a TriG graph label
+                continue
+            self.triples_statement()
+        return self.index
+
+    def directive(self, name: str) -> None:
+        self.take()
+        if name == "prefix":
+            label = self.take()
+            iri = self.take()
+            if label is not None and iri is not None and iri.kind == "iri":
+                self.prefixes[label.text[:-1]] = resolve_iri(
+                    self.base, _unescape_string(iri.text[1:-1])
+                )
+        else:
+            iri = self.take()
+            if iri is not None and iri.kind == "iri":
+                self.base = resolve_iri(self.base, _unescape_string(iri.text[1:-1]))
+        token = self.peek()
+        if token is not None and token.kind == "punct" and token.text == ".":
+            self.take()
+
+    def triples_statement(self) -> None:
+        token = self.peek()
+        if token is None:
+            return
+        subject: str | None = None
+        if token.kind == "punct" and token.text in "[(":
+            self.skip_nested()
+        else:
+            self.take()
+            subject = self.resolve_iri(token)
+            if subject is not None and subject not in self.index.subjects:
+                self.index.subjects[subject] = self.location(token.offset)
+        self.predicate_object_list(subject)
+        token = self.peek()
+        if token is not None and token.kind == "punct" and token.text in ".]":
+            self.take()
+
+
+def build_index(text: str, file: str, base: str) -> PositionIndex:
+    """Index a Turtle, TriG or N-Triples text that a strict parser has accepted."""
+    return _Walker(text, file, base).walk()
+
+
+def term_key(term: object) -> TermKey | None:
+    """The index key of a pyoxigraph or rdflib term (None for blank nodes)."""
+    kind = type(term).__name__
+    if kind in ("NamedNode", "URIRef"):
+        return ("I", str(getattr(term, "value", term)))
+    if kind == "Literal":
+        value = str(getattr(term, "value", term))
+        language = getattr(term, "language", None)
+        if language:
+            return ("L", value, "@" + str(language).lower())
+        datatype = getattr(term, "datatype", None)
+        datatype_iri = str(getattr(datatype, "value", datatype)) if datatype else XSD + "string"
+        return ("L", value, datatype_iri)
+    return None

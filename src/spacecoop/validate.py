@@ -1,0 +1,177 @@
+"""SHACL validation with pySHACL (the reference engine), as source-located findings.
+
+The data graph is the asserted graph (ontology plus data, no inference): inference would
+re-type wrongly linked nodes and hide their violations. Each pySHACL result becomes a
+:class:`Finding` located at the offending triple, or at the focus node's subject block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyshacl
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from spacecoop.findings import Finding, Severity
+from spacecoop.graphs import to_rdflib
+from spacecoop.load import LoadedDataset
+
+_SEVERITIES = {
+    SH.Violation: Severity.VIOLATION,
+    SH.Warning: Severity.WARNING,
+    SH.Info: Severity.INFO,
+}
+
+
+@dataclass
+class ValidationRun:
+    """What a validation run saw: how much it checked and what it found."""
+
+    findings: list[Finding]
+    data_triples: int
+    shapes_triples: int
+    engine: str = "pyshacl"
+    inference: str = "none"
+
+
+def _short(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
+    try:
+        return (
+            graph.namespace_manager.normalizeUri(node)
+            if isinstance(node, rdflib.URIRef)
+            else str(node)
+        )
+    except Exception:  # pragma: no cover - rdflib raises on odd IRIs
+        return str(node)
+
+
+def shape_id(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
+    """A stable name for a shape: its IRI, or '<parent node shape> > <path>' for a blank one."""
+    if isinstance(shape, rdflib.URIRef):
+        return str(shape)
+    parent = next(shapes.subjects(SH.property, shape), None)
+    path = shapes.value(shape, SH.path)
+    parent_name = shape_id(shapes, parent) if parent is not None else "_"
+    path_name = str(path) if isinstance(path, rdflib.URIRef) else "complex-path"
+    return f"{parent_name} > {path_name}"
+
+
+def _hint(
+    shapes: rdflib.Graph, shape: rdflib.term.Node, component: str, path: str | None
+) -> str | None:
+    """A fix suggestion per constraint kind, using the shape's own parameters."""
+    name = component.rsplit("#", 1)[-1]
+    short_path = _short(shapes, rdflib.URIRef(path)) if path else "the property"
+
+    def param(term: rdflib.URIRef) -> str | None:
+        value = shapes.value(shape, term)
+        return _short(shapes, value) if value is not None else None
+
+    if name == "MinCountConstraintComponent":
+        languages = shapes.value(shape, SH.languageIn)
+        if path and path.endswith(("#label", "/title")):
+            return f'add `{short_path} "…"@en`'
+        if languages is not None:
+            return f"add `{short_path}` with a language tag"
+        return f"add at least {param(SH.minCount) or 1} `{short_path}` value(s)"
+    if name == "MaxCountConstraintComponent":
+        return f"keep at most {param(SH.maxCount)} `{short_path}` value(s); move others to a claim"
+    if name == "DatatypeConstraintComponent":
+        return f"type the literal as `^^{param(SH.datatype)}`"
+    if name == "ClassConstraintComponent":
+        return f"link to a node typed `{param(SH['class'])}` (or fix the IRI)"
+    if name == "PatternConstraintComponent":
+        return f"make the value match the pattern {param(SH.pattern)}"
+    if name == "OrConstraintComponent":
+        return "use one of the alternatives the shape lists (e.g. a date as precise as the source)"
+    if name == "NodeKindConstraintComponent":
+        return f"use a value of kind {param(SH.nodeKind)}"
+    if name == "InConstraintComponent":
+        return "use one of the values the shape allows"
+    if name in ("LanguageInConstraintComponent", "UniqueLangConstraintComponent"):
+        return "check the language tags (one value per language)"
+    if name == "SPARQLConstraintComponent":
+        return "see the rule's description in the shapes file"
+    return None
+
+
+def _expected(shapes: rdflib.Graph, shape: rdflib.term.Node, component: str) -> str | None:
+    name = component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+    parameter = {
+        "MinCount": SH.minCount,
+        "MaxCount": SH.maxCount,
+        "Datatype": SH.datatype,
+        "Class": SH["class"],
+        "Pattern": SH.pattern,
+        "NodeKind": SH.nodeKind,
+        "HasValue": SH.hasValue,
+        "MinLength": SH.minLength,
+        "MaxLength": SH.maxLength,
+    }.get(name)
+    if parameter is None:
+        return None
+    value = shapes.value(shape, parameter)
+    return f"{name[0].lower() + name[1:]} {_short(shapes, value)}" if value is not None else None
+
+
+def results_to_findings(
+    report: rdflib.Graph, shapes: rdflib.Graph, dataset: LoadedDataset | None
+) -> list[Finding]:
+    """Turn a SHACL validation report graph into located findings."""
+    findings: list[Finding] = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        shape = report.value(result, SH.sourceShape)
+        component = str(report.value(result, SH.sourceConstraintComponent) or "")
+        severity = _SEVERITIES.get(report.value(result, SH.resultSeverity), Severity.VIOLATION)
+        messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+        message = messages[0] if messages else "constraint not satisfied"
+        path_iri = str(path) if isinstance(path, rdflib.URIRef) else None
+        focus_iri = str(focus) if isinstance(focus, rdflib.URIRef) else None
+        finding = Finding(
+            severity=severity,
+            message=message,
+            checker="shacl",
+            focus=str(focus) if focus is not None else None,
+            path=path_iri,
+            value=str(value) if value is not None else None,
+            shape=shape_id(shapes, shape) if shape is not None else None,
+            component=component,
+            hint=_hint(shapes, shape, component, path_iri) if shape is not None else None,
+        )
+        expected = _expected(shapes, shape, component) if shape is not None else None
+        if expected:
+            finding.message = f"{message} (expected {expected}" + (
+                f", found {_short(shapes, value)})" if value is not None else ")"
+            )
+        if dataset is not None:
+            locations = dataset.locate(focus_iri, path_iri, value)
+            if isinstance(value, rdflib.URIRef) and value != focus:
+                locations += dataset.locate(str(value), None, None)
+            if locations:
+                first = locations[0]
+                finding.file, finding.line, finding.column = first.file, first.line, first.column
+                finding.related = [loc for loc in locations[1:] if loc != first]
+        findings.append(finding)
+    return findings
+
+
+def validate(dataset: LoadedDataset, inference: str = "none") -> ValidationRun:
+    """Validate ontology + data against the shapes with pySHACL; findings carry locations."""
+    data_graph = to_rdflib(dataset.triples("ontology", "data"))
+    shapes_graph = to_rdflib(dataset.triples("shapes"))
+    for prefix, namespace in dataset.prefixes().items():
+        shapes_graph.namespace_manager.bind(prefix, namespace, override=False, replace=False)
+    _, report, _ = pyshacl.validate(
+        data_graph,
+        shacl_graph=shapes_graph,
+        inference=inference,
+        advanced=True,
+        allow_warnings=True,
+        abort_on_first=False,
+    )
+    findings = results_to_findings(report, shapes_graph, dataset)
+    return ValidationRun(findings, len(data_graph), len(shapes_graph), "pyshacl", inference)
