@@ -37,7 +37,8 @@ class Config:
         """Files of one source kind, sorted so every run sees them in the same order."""
         found: set[Path] = set()
         for pattern in self.globs.get(kind, []):
-            found.update(p for p in self.root.glob(pattern) if p.is_file())
+            # A dangling link is kept so that loading reports it instead of skipping it.
+            found.update(p for p in self.root.glob(pattern) if p.is_file() or p.is_symlink())
         return sorted(found)
 
     def all_sources(self) -> list[tuple[str, Path]]:
@@ -53,7 +54,7 @@ class Config:
     def relative(self, path: Path) -> str:
         """A path as users see it in messages: relative to the project root when inside it."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.absolute().relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
 

@@ -8,6 +8,7 @@ file system. Each file keeps its text so that a position index can be built on d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +137,16 @@ def _clean_parser_message(message: str) -> str:
     return message
 
 
+def _explain(text: str, line: int, column: int, message: str) -> str:
+    """Say what a terse parser message means for the common mistakes."""
+    lines = text.splitlines()
+    current = lines[line - 1] if 0 < line <= len(lines) else ""
+    before = current[: column - 1]
+    if current[column - 1 : column + 1] == "^^" and re.search(r"@[A-Za-z][\w-]*\s*$", before):
+        return "a literal cannot have both a language tag and a datatype: keep one of them"
+    return message
+
+
 def parse_file(
     path: Path, kind: str, config: Config, display: str | None = None, base_iri: str | None = None
 ) -> tuple[SourceFile, list[Finding]]:
@@ -189,8 +200,9 @@ def parse_file(
         ]
         prefixes = dict(parser.prefixes) if fmt in _INDEXABLE else {}
     except SyntaxError as exc:
+        line, column = exc.lineno or 1, exc.offset or 1
         raise SourceError(
-            shown, exc.lineno or 1, exc.offset or 1, _clean_parser_message(str(exc.msg))
+            shown, line, column, _explain(text, line, column, _clean_parser_message(str(exc.msg)))
         ) from None
     except MemoryError:
         raise SourceError(

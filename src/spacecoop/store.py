@@ -119,3 +119,10 @@ def run_query(
         raise SpacecoopError(
             f"query syntax error: {exc.msg if hasattr(exc, 'msg') else exc}"
         ) from None
+    except RuntimeError as exc:
+        if "projection" in str(exc):
+            raise SpacecoopError(
+                f"{exc}: a bound variable must be in scope in the query's result "
+                "(bind a variable of a triple pattern and list it in SELECT, or use SELECT *)"
+            ) from None
+        raise
