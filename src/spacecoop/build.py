@@ -21,6 +21,7 @@ from spacecoop.findings import Finding, count_by_severity, fails, sort_findings
 from spacecoop.lint import undeclared_terms
 from spacecoop.load import LoadedDataset, load
 from spacecoop.queries import QuestionResult, run_question, to_finding
+from spacecoop.reason import consistency
 from spacecoop.store import prepare_store
 from spacecoop.validate import validate
 
@@ -127,10 +128,14 @@ def describe(dataset: LoadedDataset, config: Config, report: BuildReport) -> Non
     report.sources_cited = len(cited)
 
 
-def check(dataset: LoadedDataset, config: Config) -> tuple[list[Finding], str]:
-    """All static checks of a loaded dataset: SHACL, then the vocabulary lint."""
+def check(
+    dataset: LoadedDataset, config: Config, reasoning: bool = True
+) -> tuple[list[Finding], str]:
+    """All static checks of a loaded dataset: SHACL, the vocabulary lint, OWL-RL consistency."""
     run = validate(dataset)
     findings = [*dataset.notes, *run.findings, *undeclared_terms(dataset, config)]
+    if reasoning:
+        findings.extend(consistency(dataset))
     return findings, run.engine
 
 
