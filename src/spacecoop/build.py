@@ -135,7 +135,7 @@ def check(
     run = validate(dataset)
     findings = [*dataset.notes, *run.findings, *undeclared_terms(dataset, config)]
     if reasoning:
-        findings.extend(consistency(dataset))
+        findings.extend(consistency(dataset, cache=config.store.parent / "cache"))
     return findings, run.engine
 
 

@@ -165,19 +165,38 @@ def validate(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Data files (default: configured sources).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text|json")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", help="text|json|sarif|junit|github|markdown|turtle")
+    ] = "text",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write the report to a file.")
     ] = None,
     fail_on: Annotated[str | None, typer.Option(help="violation|warning|info|never")] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Only findings not in this file fail.")
+    ] = None,
+    update_baseline: Annotated[
+        bool, typer.Option("--update-baseline", help="Record the current findings in --baseline.")
+    ] = False,
 ) -> None:
     """Validate the sources against the shapes; findings carry file, line and column."""
+    from spacecoop.baseline import apply_baseline, read_baseline
     from spacecoop.build import check
+    from spacecoop.config import SEVERITY_LEVELS
     from spacecoop.findings import fails
     from spacecoop.load import LoadedDataset, load
-    from spacecoop.report import format_json, format_text
+    from spacecoop.report import FORMATS, context_for, format_github, render
 
+    if fmt not in FORMATS:
+        raise SpacecoopError(f"unknown --format {fmt!r} (choose one of: {', '.join(FORMATS)})")
+    if fail_on is not None and fail_on not in SEVERITY_LEVELS:
+        levels = ", ".join(SEVERITY_LEVELS)
+        raise SpacecoopError(f"unknown --fail-on {fail_on!r} (choose one of: {levels})")
+    if update_baseline and baseline is None:
+        raise SpacecoopError("--update-baseline needs --baseline FILE (where to record findings)")
     config = _config()
+    shown = config.relative(baseline) if baseline else ""
+    known = read_baseline(baseline, shown) if baseline and not update_baseline else None
     with _progress("validating") as step:
         if paths:
             base = load(config, kinds=("ontology", "shapes"), progress=step)
@@ -186,43 +205,101 @@ def validate(
         else:
             dataset = load(config, progress=step)
         findings, engine = check(dataset, config)
-    checked = len(dataset.of_kind("data"))
-    if fmt == "json":
-        text = format_json(findings, {"engine": engine, "files_checked": checked})
-    elif fmt == "text":
-        text = format_text(findings, config.root)
-    else:
-        raise SpacecoopError(f"unknown format {fmt!r} (text, json)")
+    comparison = (
+        apply_baseline(findings, baseline, shown, known, update_baseline) if baseline else None
+    )
+    queries = [config.relative(p) for p in config.queries()]
+    context = context_for(dataset, config, engine, "none", fail_on, comparison, queries)
+    text = render(fmt, findings, context)
     if output:
         from spacecoop.export import write_atomic
 
         write_atomic(output, text.encode("utf-8"))
+        if not state.quiet:
+            err.print(f"{fmt} report written to {output} ({len(findings)} findings)")
     elif not state.quiet or fmt != "text":
-        out.print(text, markup=False, end="")
-    raise typer.Exit(EXIT_FINDINGS if fails(findings, fail_on or config.fail_on) else EXIT_OK)
+        # Written as is: rich would turn ":x:" in an IRI such as urn:x:y into an emoji.
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    if os.environ.get("GITHUB_ACTIONS") == "true" and fmt != "github":
+        # Annotations go where they cannot corrupt a machine-readable report on stdout.
+        target = sys.stdout if output or fmt in ("text", "markdown") else sys.stderr
+        target.write(format_github(findings, context))
+        target.flush()
+    counted = comparison.new if comparison is not None else findings
+    raise typer.Exit(EXIT_FINDINGS if fails(counted, context.fail_on) else EXIT_OK)
 
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="ttl|nt|nq|jsonld|rdfxml|trig")] = "ttl",
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="ttl|nt|nq|jsonld|rdfxml|trig (default: ttl, or jsonld)"),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File (default: stdout).")
     ] = None,
+    frame: Annotated[
+        str | None,
+        typer.Option("--frame", help="A frame of [tool.spacecoop.frames]: nested JSON-LD."),
+    ] = None,
 ) -> None:
     """Write the graph (vocabulary + data) in one format, deterministically."""
-    from spacecoop.export import serialize, serialize_dataset, write_atomic
+    from spacecoop.export import export_chunks, write_atomic_chunks
     from spacecoop.load import load
 
     config = _config()
     dataset = load(config)
-    if fmt in ("nq", "trig"):
-        data = serialize_dataset(dataset, fmt)
-    else:
-        data = serialize(list(dataset.triples("ontology", "data")), fmt, dataset.prefixes())
+    chunks = export_chunks(dataset, config, fmt or ("jsonld" if frame else "ttl"), frame)
     if output:
-        write_atomic(output, data)
+        write_atomic_chunks(output, chunks)
     else:
-        sys.stdout.buffer.write(data)
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+
+
+@app.command()
+def release() -> None:
+    """Build, then write the immutable releases/{version}/ snapshot and update CHANGELOG.md."""
+    from spacecoop.release import release as run_release
+
+    config = _config()
+    with _progress("releasing") as step:
+        result = run_release(config, progress=step)
+    if result.failed:
+        err.print("release failed: the build has findings at or above the fail level")
+        raise typer.Exit(EXIT_FINDINGS)
+    if not state.quiet:
+        since = f" (changes since {result.previous})" if result.previous else " (first release)"
+        out.print(f"released {result.version} -> {config.relative(result.path)}/{since}")
+        out.print(f"changelog: {config.relative(result.changelog)}")
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="File, folder, or git revision (REV or REV:path).")],
+    new: Annotated[str, typer.Argument(help="File, folder, or git revision (REV or REV:path).")],
+    fmt: Annotated[str, typer.Option("--format", help="markdown|json")] = "markdown",
+    fail_on_breaking: Annotated[
+        bool, typer.Option("--fail-on-breaking", help="Exit 1 if a vocabulary change breaks.")
+    ] = False,
+) -> None:
+    """Entity-level changelog between two versions; breaking vocabulary changes flagged."""
+    from spacecoop.diff import diff as run_diff
+    from spacecoop.diff import to_json_text, to_markdown
+    from spacecoop.errors import ConfigError
+
+    if fmt not in ("markdown", "json"):
+        raise SpacecoopError(f"unknown format {fmt!r} (markdown, json)")
+    try:
+        config: Config | None = _config()
+        repository = config.root
+    except ConfigError:
+        config, repository = None, Path.cwd()
+    changes = run_diff(old, new, repository, config)
+    text = to_json_text(changes) if fmt == "json" else to_markdown(changes)
+    out.print(text, markup=False, end="")
+    raise typer.Exit(EXIT_FINDINGS if fail_on_breaking and changes.breaking else EXIT_OK)
 
 
 @app.command("load")
@@ -361,6 +438,52 @@ def queries(
                 if result.error:
                     out.print(f"         {result.error}", markup=False)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    timeout: Annotated[float, typer.Option(help="Seconds before a query is stopped.")] = 10.0,
+    max_rows: Annotated[int, typer.Option(help="Rows per result (0: no cap).")] = 10_000,
+    max_body: Annotated[int, typer.Option(help="Largest request body in bytes.")] = 1_000_000,
+    max_concurrent: Annotated[int, typer.Option(help="Queries running at once.")] = 4,
+    max_queue: Annotated[int, typer.Option(help="Requests that may wait for a worker.")] = 64,
+    enable_update: Annotated[
+        bool, typer.Option("--enable-update", help="Accept SPARQL Update (needs a token).")
+    ] = False,
+    token_env: Annotated[
+        str | None, typer.Option(help="Environment variable holding the update bearer token.")
+    ] = None,
+) -> None:
+    """Serve the store over the SPARQL 1.1 Protocol at /sparql, with a query page."""
+    from spacecoop.serve import ServeOptions
+    from spacecoop.serve import serve as run_serve
+
+    options = ServeOptions(
+        host, port, timeout, max_rows, max_body, max_concurrent, max_queue,
+        enable_update, token_env, "warning" if state.quiet else "info",
+    )
+    with _progress("loading") as step:
+        announce = None if state.quiet else err.print
+        run_serve(_config(), options, progress=step, announce=announce)
+
+
+@app.command()
+def namespace(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
+) -> None:
+    """Generate a typed rdflib namespace module for the vocabulary."""
+    from spacecoop.export import write_atomic
+    from spacecoop.load import load
+    from spacecoop.namespace import generate
+
+    config = _config()
+    source = generate(load(config, kinds=("ontology",)), config.vocabulary_namespace)
+    if output:
+        write_atomic(output, source.encode("utf-8"))
+    else:
+        sys.stdout.write(source)
 
 
 def main() -> None:

@@ -7,6 +7,10 @@ classes, or an IRI that is relative or points at the file system is a violation.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
+
 import owlrl
 import rdflib
 from owlrl.Namespaces import ERRNS
@@ -15,15 +19,23 @@ from rdflib.namespace import OWL, RDF, RDFS
 from spacecoop.findings import Finding, Severity
 from spacecoop.graphs import to_rdflib
 from spacecoop.load import LoadedDataset
+from spacecoop.rdfwriter import write_ntriples
 
 
 def _finding(dataset: LoadedDataset, message: str, focus: str, check: str, hint: str) -> Finding:
     locations = dataset.locate(focus, None, None)
     first = locations[0] if locations else None
     return Finding(
-        Severity.VIOLATION, message, "owl", focus=focus, shape=f"owl:{check}", hint=hint,
-        file=first.file if first else None, line=first.line if first else None,
-        column=first.column if first else None, related=locations[1:],
+        Severity.VIOLATION,
+        message,
+        "owl",
+        focus=focus,
+        shape=f"owl:{check}",
+        hint=hint,
+        file=first.file if first else None,
+        line=first.line if first else None,
+        column=first.column if first else None,
+        related=locations[1:],
     )
 
 
@@ -37,43 +49,95 @@ def iri_findings(dataset: LoadedDataset) -> list[Finding]:
             if type(term).__name__ == "NamedNode" and value not in seen:
                 seen.add(value)
                 if value.startswith("file:"):
-                    findings.append(_finding(
-                        dataset, f"IRI points at the file system: <{value}>", value, "file-iri",
-                        "use an http(s) IRI under the configured base",
-                    ))
+                    findings.append(
+                        _finding(
+                            dataset,
+                            f"IRI points at the file system: <{value}>",
+                            value,
+                            "file-iri",
+                            "use an http(s) IRI under the configured base",
+                        )
+                    )
     return findings
 
 
-def consistency(dataset: LoadedDataset) -> list[Finding]:
-    """Findings from the OWL-RL closure of ontology + data."""
-    graph = to_rdflib(dataset.triples("ontology", "data"))
-    findings: list[Finding] = []
+_ANNOTATIONS = {"http://purl.org/dc/terms/source", "http://www.w3.org/ns/prov#wasDerivedFrom"}
+
+
+def _reasoning_input(dataset: LoadedDataset) -> list:
+    """The vocabulary plus the data's links and types: literals and citations cannot make
+    individuals inconsistent here (no datatype reasoning), and leaving them out halves the work."""
+    kept = list(dataset.triples("ontology"))
+    for triple in dataset.triples("data"):
+        if type(triple.object).__name__ != "Literal" and triple.predicate.value not in _ANNOTATIONS:
+            kept.append(triple)
+    return kept
+
+
+def consistency(dataset: LoadedDataset, cache: Path | None = None) -> list[Finding]:
+    """Findings from the OWL-RL closure of ontology + data, cached by the input's digest.
+
+    owlrl needs tens of seconds even for a few thousand triples; the result depends only on
+    the input triples, so an unchanged graph is not reasoned over twice.
+    """
+    triples = _reasoning_input(dataset)
+    digest = hashlib.sha256(write_ntriples(triples) + owlrl.__version__.encode()).hexdigest()
+    cached = cache / f"owlrl-{digest}.json" if cache is not None else None
+    if cached is not None and cached.exists():
+        raw = json.loads(cached.read_text(encoding="utf-8"))
+    else:
+        raw = _closure_problems(to_rdflib(triples))
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(json.dumps(raw, indent=1), encoding="utf-8")
+    findings = [
+        _finding(dataset, item["message"], item["focus"], item["check"], item["hint"])
+        if item["focus"]
+        else Finding(Severity.VIOLATION, item["message"], "owl", shape="owl:rl-error")
+        for item in raw
+    ]
+    return findings + iri_findings(dataset)
+
+
+def _closure_problems(graph: rdflib.Graph) -> list[dict]:
+    """Inconsistencies in the OWL-RL closure, as plain data (so they can be cached)."""
+    problems: list[dict] = []
+
+    def problem(message: str, focus: str | None, check: str, hint: str) -> None:
+        problems.append({"message": message, "focus": focus, "check": check, "hint": hint})
+
     classes = set(graph.subjects(RDF.type, OWL.Class)) | set(graph.subjects(RDF.type, RDFS.Class))
     for s, o in graph.subject_objects(OWL.sameAs):
         if s in classes or o in classes:
-            findings.append(_finding(
-                dataset, f"owl:sameAs between classes <{s}> and <{o}> is not OWL 2 DL",
-                str(s), "same-as-class", "use owl:equivalentClass or an annotation",
-            ))
+            problem(
+                f"owl:sameAs between classes <{s}> and <{o}> is not OWL 2 DL",
+                str(s),
+                "same-as-class",
+                "use owl:equivalentClass or an annotation",
+            )
     closure = rdflib.Graph()
     for triple in graph:
         closure.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, rdfs_closure=False).expand(closure)
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
+    ).expand(closure)
     for member in sorted(set(closure.subjects(RDF.type, OWL.Nothing)), key=str):
         if isinstance(member, rdflib.URIRef):
-            findings.append(_finding(
-                dataset, f"<{member}> is inferred to be a member of owl:Nothing", str(member),
-                "nothing", "check its types against disjointness, domains and ranges",
-            ))
+            problem(
+                f"<{member}> is inferred to be a member of owl:Nothing",
+                str(member),
+                "nothing",
+                "check its types against disjointness, domains and ranges",
+            )
     for a, b in closure.subject_objects(OWL.disjointWith):
         both = set(closure.subjects(RDF.type, a)) & set(closure.subjects(RDF.type, b))
         for member in sorted(both, key=str):
-            findings.append(_finding(
-                dataset, f"<{member}> is in the disjoint classes <{a}> and <{b}>",
-                str(member), "disjoint", "remove one of the types or fix the link that implies it",
-            ))
-    for error in closure.objects(None, ERRNS.error):
-        findings.append(
-            Finding(Severity.VIOLATION, f"OWL-RL: {error}", "owl", shape="owl:rl-error")
-        )
-    return findings + iri_findings(dataset)
+            problem(
+                f"<{member}> is in the disjoint classes <{a}> and <{b}>",
+                str(member),
+                "disjoint",
+                "remove one of the types or fix the link that implies it",
+            )
+    for error in sorted(str(e) for e in closure.objects(None, ERRNS.error)):
+        problem(f"OWL-RL: {error}", None, "rl-error", "")
+    return problems
