@@ -1,6 +1,7 @@
 """Regenerate ontology/namespace.py, the typed rdflib namespace of the vocabulary.
 
-Run: .venv/bin/python scripts/generate_namespace.py   (tests/test_vocabulary.py checks it is current)
+Run: .venv/bin/python scripts/generate_namespace.py
+(tests/test_vocabulary.py checks that it is current)
 """
 
 from __future__ import annotations

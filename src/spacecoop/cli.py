@@ -471,7 +471,7 @@ def serve(
 
 @app.command()
 def namespace(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (stdout).")] = None,
 ) -> None:
     """Generate a typed rdflib namespace module for the vocabulary."""
     from spacecoop.export import write_atomic
