@@ -38,13 +38,13 @@ def test_missing_file(mini_project: Path) -> None:
 def test_directory_given_as_a_file(mini_project: Path) -> None:
     (mini_project / "data" / "folder.ttl").mkdir()
     config = load_config(mini_project)
-    with pytest.raises(SourceError, match="data/folder.ttl:1:1: error: is a directory"):
+    with pytest.raises(SourceError, match=r"data/folder\.ttl:1:1: error: is a directory"):
         load(config, paths=[mini_project / "data" / "folder.ttl"])
 
 
 def test_dangling_link_is_reported_not_skipped(mini_project: Path) -> None:
     (mini_project / "data" / "gone.ttl").symlink_to(mini_project / "data" / "nowhere.ttl")
-    with pytest.raises(SourceError, match="data/gone.ttl:1:1: error: file not found"):
+    with pytest.raises(SourceError, match=r"data/gone\.ttl:1:1: error: file not found"):
         load(load_config(mini_project))
 
 

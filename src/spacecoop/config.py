@@ -17,6 +17,25 @@ SEVERITY_LEVELS = ("violation", "warning", "info", "never")
 
 
 @dataclass(frozen=True)
+class FrameConfig:
+    """One ``[tool.spacecoop.frames.NAME]`` entry: root class and the key paths to embed."""
+
+    class_: str
+    embed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    """``[tool.spacecoop.dataset]``: how VoID and DCAT name and describe the published graph."""
+
+    iri: str = ""
+    title: str = ""
+    description: str = ""
+    license: str = ""
+    downloads: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     """Resolved configuration of one project checkout."""
 
@@ -32,6 +51,13 @@ class Config:
     fail_on: str = "violation"
     version: str = "0.0.0"
     name: str = "project"
+    # Exports (see jsonld.py, catalog.py, release.py); every default derives from base_iri.
+    frames: dict[str, FrameConfig] = field(default_factory=dict)
+    reverse_terms: dict[str, str] = field(default_factory=dict)
+    context_iri: str = ""
+    sparql_endpoint: str = ""
+    dataset: DatasetConfig = field(default_factory=lambda: DatasetConfig())
+    releases: Path = Path("releases")
 
     def sources(self, kind: str) -> list[Path]:
         """Files of one source kind, sorted so every run sees them in the same order."""
@@ -115,4 +141,43 @@ def load_config(root: Path | None = None) -> Config:
         fail_on=fail_on,
         version=str(project.get("version", "0.0.0")),
         name=str(project.get("name", root.name)),
+        **_export_settings(table, project, root, base_iri),
     )
+
+
+def _string_table(table: dict, key: str) -> dict[str, str]:
+    value = table.get(key, {})
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError(f"[tool.spacecoop.{key}] must map names to strings")
+    return dict(value)
+
+
+def _export_settings(table: dict, project: dict, root: Path, base_iri: str) -> dict:
+    """Frames, reverse keys, endpoint, dataset description and release folder."""
+    frames: dict[str, FrameConfig] = {}
+    raw_frames = table.get("frames", {})
+    if not isinstance(raw_frames, dict):
+        raise ConfigError("[tool.spacecoop.frames] must be a table of frames")
+    for name, frame in raw_frames.items():
+        if not isinstance(frame, dict) or not isinstance(frame.get("class"), str):
+            raise ConfigError(f"[tool.spacecoop.frames.{name}] needs class = \"<IRI or key>\"")
+        frames[name] = FrameConfig(frame["class"], tuple(_string_list(frame, "embed", [])))
+    dataset = _string_table(table, "dataset")
+    unknown = set(dataset) - {"iri", "title", "description", "license", "downloads"}
+    if unknown:
+        raise ConfigError(f"[tool.spacecoop.dataset] unknown keys: {', '.join(sorted(unknown))}")
+    license_ = project.get("license", "")
+    return {
+        "frames": frames,
+        "reverse_terms": _string_table(table, "reverse_terms"),
+        "context_iri": str(table.get("context_iri", base_iri + "context.jsonld")),
+        "sparql_endpoint": str(table.get("sparql_endpoint", base_iri + "sparql")),
+        "dataset": DatasetConfig(
+            iri=dataset.get("iri", base_iri + "dataset"),
+            title=dataset.get("title", str(project.get("name", root.name))),
+            description=dataset.get("description", str(project.get("description", ""))),
+            license=dataset.get("license", license_ if isinstance(license_, str) else ""),
+            downloads=dataset.get("downloads", base_iri + "dist/"),
+        ),
+        "releases": root / str(table.get("releases", "releases")),
+    }

@@ -11,16 +11,21 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from spacecoop import jsonld
 from spacecoop.config import Config
 from spacecoop.errors import ConfigError
 from spacecoop.load import LoadedDataset
 from spacecoop.rdfwriter import relabel, write_nquads, write_ntriples, write_turtle
+from spacecoop.versions import stamp, stamp_quads
+
+#: What an output function returns: the bytes, or chunks of them (streamed to the file).
+Content = bytes | Iterable[bytes]
 
 EXPORT_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -51,9 +56,11 @@ def serialize(triples: Iterable[ox.Triple], fmt: str, prefixes: dict[str, str]) 
     )
 
 
-def serialize_dataset(dataset: LoadedDataset, fmt: str) -> bytes:
-    """All named graphs (one per source file) as N-Quads or TriG."""
+def serialize_dataset(dataset: LoadedDataset, fmt: str, config: Config | None = None) -> bytes:
+    """All named graphs (one per source file) as N-Quads or TriG (versions stamped if config)."""
     quads = list(dataset.quads())
+    if config is not None:
+        quads = stamp_quads(quads, config)
     if fmt == "nq":
         return write_nquads(quads)
     if fmt == "trig":
@@ -86,23 +93,144 @@ MEDIA_TYPES = {
 }
 
 
-def planned_outputs(dataset: LoadedDataset, config: Config) -> dict[str, Callable[[], bytes]]:
-    """Every file of ``dist/`` with the function that produces its bytes."""
+class JsonLdOutputs:
+    """The JSON-LD side of an export, prepared on first use and shared by its outputs."""
+
+    def __init__(self, graph: list[ox.Triple], vocabulary: list[ox.Triple], config: Config,
+                 prefixes: dict[str, str]) -> None:
+        self.graph, self.vocabulary, self.config, self.prefixes = (
+            graph, vocabulary, config, prefixes)
+        self._graph: jsonld.JsonLdExport | None = None
+        self._vocabulary: jsonld.JsonLdExport | None = None
+
+    @property
+    def whole(self) -> jsonld.JsonLdExport:
+        if self._graph is None:
+            self._graph = jsonld.prepare(self.graph, self.vocabulary, self.config, self.prefixes)
+        return self._graph
+
+    @property
+    def vocabulary_only(self) -> jsonld.JsonLdExport:
+        if self._vocabulary is None:
+            self._vocabulary = jsonld.prepare(
+                self.vocabulary, self.vocabulary, self.config, context=self.whole.context)
+        return self._vocabulary
+
+    def context(self) -> bytes:
+        return jsonld.context_bytes(self.whole.context)
+
+    def compacted(self) -> Iterator[bytes]:
+        return jsonld.compacted_chunks(self.whole.documents, self.whole.compactor)
+
+    def compacted_vocabulary(self) -> Iterator[bytes]:
+        ld = self.vocabulary_only
+        return jsonld.compacted_chunks(ld.documents, ld.compactor)
+
+    def framed(self, name: str) -> Iterator[bytes]:
+        ld = self.whole
+        return jsonld.framed_chunks(ld.documents, ld.compactor, ld.frame(name))
+
+
+def export_graphs(
+    dataset: LoadedDataset, config: Config
+) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    """The exported graph (vocabulary + data) and vocabulary, with versions stamped."""
+    return (stamp(dataset.triples("ontology", "data"), config),
+            stamp(dataset.triples("ontology"), config))
+
+
+def planned_outputs(dataset: LoadedDataset, config: Config) -> dict[str, Callable[[], Content]]:
+    """Every file of ``dist/`` with the function that produces its bytes (or chunks)."""
     name = config.name
-    graph = list(dataset.triples("ontology", "data"))
-    vocabulary = list(dataset.triples("ontology"))
+    graph, vocabulary = export_graphs(dataset, config)
     shapes = list(dataset.triples("shapes"))
     prefixes = dataset.prefixes()
-    return {
+    ld = JsonLdOutputs(graph, vocabulary, config, prefixes)
+    outputs: dict[str, Callable[[], Content]] = {
         f"{name}.ttl": lambda: serialize(graph, "ttl", prefixes),
         f"{name}.nt": lambda: serialize(graph, "nt", prefixes),
-        f"{name}.jsonld": lambda: serialize(graph, "jsonld", prefixes),
-        f"{name}.nq": lambda: serialize_dataset(dataset, "nq"),
+        f"{name}.jsonld": ld.compacted,
+        f"{name}.nq": lambda: serialize_dataset(dataset, "nq", config),
+        "context.jsonld": ld.context,
         "vocabulary.ttl": lambda: serialize(vocabulary, "ttl", prefixes),
         "vocabulary.rdf": lambda: serialize(vocabulary, "rdfxml", prefixes),
-        "vocabulary.jsonld": lambda: serialize(vocabulary, "jsonld", prefixes),
+        "vocabulary.jsonld": ld.compacted_vocabulary,
         "shapes.ttl": lambda: serialize(shapes, "ttl", prefixes),
     }
+    for frame in sorted(config.frames):
+        outputs[f"frames/{frame}.jsonld"] = lambda frame=frame: ld.framed(frame)
+    return outputs
+
+
+def graph_dumps(config: Config) -> list[str]:
+    """The files of ``dist/`` that hold the whole graph (VoID ``void:dataDump``)."""
+    return [f"{config.name}.{suffix}" for suffix in ("jsonld", "nq", "nt", "ttl")]
+
+
+def planned_late_outputs(
+    dataset: LoadedDataset, config: Config
+) -> dict[str, Callable[[list[Output]], bytes]]:
+    """Files that describe the others, in the order they must be written: VoID, then DCAT.
+
+    DCAT lists the size and SHA-256 of every file written before it (VoID included), so
+    these run after :func:`planned_outputs`; ``SHA256SUMS`` comes last of all.
+    """
+    from spacecoop.catalog import dcat_description, source_dates, void_description
+    from spacecoop.release import previous_release
+
+    graph, _vocabulary = export_graphs(dataset, config)
+    return {
+        "void.ttl": lambda _written: void_description(graph, config, graph_dumps(config)),
+        "dcat.ttl": lambda written: dcat_description(
+            config, written, source_dates(graph), previous_release(config)
+        ),
+    }
+
+
+def export_chunks(
+    dataset: LoadedDataset, config: Config, fmt: str, frame: str | None = None
+) -> Iterable[bytes]:
+    """One export of the graph (vocabulary + data) as the ``export`` command writes it."""
+    graph, vocabulary = export_graphs(dataset, config)
+    prefixes = dataset.prefixes()
+    if frame is not None:
+        if fmt != "jsonld":
+            raise ConfigError(f"--frame writes JSON-LD; it cannot be combined with {fmt!r}")
+        return JsonLdOutputs(graph, vocabulary, config, prefixes).framed(frame)
+    if fmt == "jsonld":
+        return JsonLdOutputs(graph, vocabulary, config, prefixes).compacted()
+    if fmt in ("nq", "trig"):
+        return [serialize_dataset(dataset, fmt, config)]
+    if fmt not in EXPORT_FORMATS:
+        known = "|".join(EXPORT_FORMATS)
+        raise ConfigError(f"unknown export format {fmt!r} (use {known})")
+    return [serialize(graph, fmt, prefixes)]
+
+
+def write_content(path: Path, content: Content) -> tuple[int, str]:
+    """Write bytes or chunks to ``path``; return size and SHA-256 computed on the way."""
+    digest = hashlib.sha256()
+    size = 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as stream:
+        for chunk in [content] if isinstance(content, bytes) else content:
+            stream.write(chunk)
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def write_atomic_chunks(path: Path, content: Content) -> None:
+    """:func:`write_atomic` for streamed content: a temporary sibling, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write_content(Path(temporary), content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -160,20 +288,24 @@ def stage_dist(
         outputs = planned_outputs(dataset, config)
         outputs.update(extra or {})
         written: list[Output] = []
+
+        def record(name: str, content: Content) -> None:
+            size, sha256 = write_content(staged / name, content)
+            media_type = MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
+            written.append(Output(name, size, sha256, media_type))
+
         for name in sorted(outputs):
             if progress:
                 progress(name)
-            data = outputs[name]()
-            (staged / name).write_bytes(data)
-            written.append(
-                Output(
-                    name,
-                    len(data),
-                    hashlib.sha256(data).hexdigest(),
-                    MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream"),
-                )
-            )
-        sums = "".join(f"{o.sha256}  {o.name}\n" for o in written).encode()
+            record(name, outputs[name]())
+        # VoID and DCAT describe the files above (DCAT with their sizes and checksums).
+        for name, describe in planned_late_outputs(dataset, config).items():
+            if progress:
+                progress(name)
+            record(name, describe(list(written)))
+        sums = "".join(
+            f"{o.sha256}  {o.name}\n" for o in sorted(written, key=lambda o: o.name)
+        ).encode()
         (staged / "SHA256SUMS").write_bytes(sums)
         written.append(
             Output("SHA256SUMS", len(sums), hashlib.sha256(sums).hexdigest(), "text/plain")

@@ -55,6 +55,9 @@ class Finding:
     column: int | None = None
     hint: str | None = None
     related: list[Location] = field(default_factory=list)
+    # The value as an N-Triples term (IRI, literal with datatype or language), where the checker
+    # knows it: ``value`` alone cannot tell ``"1961"`` from ``"1961"^^xsd:gYear`` or an IRI.
+    value_term: str | None = None
 
     def key(self) -> tuple[str, str, str, str, str]:
         """Stable identity across edits (no line numbers): used by baselines."""

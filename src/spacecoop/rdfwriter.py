@@ -147,8 +147,6 @@ class TurtleWriter:
         return False
 
     def iri(self, value: str) -> str:
-        if value == RDF + "type":
-            return "a"
         for name, namespace in self.prefixes.items():
             if value.startswith(namespace):
                 local = value[len(namespace) :]
@@ -224,7 +222,9 @@ class TurtleWriter:
                 if any("\n" in o for o in objects) or len(objects) > 3
                 else " , ".join(objects)
             )
-            lines.append(f"{pad}{self.iri(predicate.value)} {joined}")
+            # "a" abbreviates rdf:type only as a predicate; as an object it is a syntax error.
+            verb = "a" if predicate.value == RDF + "type" else self.iri(predicate.value)
+            lines.append(f"{pad}{verb} {joined}")
         return " ;\n".join(lines)
 
     def subject_order(self, subject: Term) -> tuple[int, str]:

@@ -7,14 +7,18 @@ re-type wrongly linked nodes and hide their violations. Each pySHACL result beco
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 
+from spacecoop.errors import SpacecoopError, UnsupportedFeature
 from spacecoop.findings import Finding, Severity
-from spacecoop.graphs import to_rdflib
+from spacecoop.graphs import from_rdflib_term, to_rdflib
 from spacecoop.load import LoadedDataset
 
 _SEVERITIES = {
@@ -141,6 +145,11 @@ def results_to_findings(
             shape=shape_id(shapes, shape) if shape is not None else None,
             component=component,
             hint=_hint(shapes, shape, component, path_iri) if shape is not None else None,
+            value_term=(
+                str(from_rdflib_term(value))
+                if value is not None and not isinstance(value, rdflib.BNode)
+                else None
+            ),
         )
         expected = _expected(shapes, shape, component) if shape is not None else None
         if expected:
@@ -154,18 +163,54 @@ def results_to_findings(
             if locations:
                 first = locations[0]
                 finding.file, finding.line, finding.column = first.file, first.line, first.column
-                finding.related = [loc for loc in locations[1:] if loc != first]
+                finding.related = [loc for loc in dict.fromkeys(locations[1:]) if loc != first]
         findings.append(finding)
     return findings
 
 
+INFERENCE_MODES = ("none", "rdfs", "owlrl", "both")
+_SH = "http://www.w3.org/ns/shacl#"
+# Features the toolkit deliberately does not run (exit code 3), with the reason users see.
+_UNSUPPORTED_PREDICATES = {
+    _SH + "rule": "SHACL-AF rules (sh:rule) would add inferred triples that have no source "
+    "location; spacecoop validates the asserted graph",
+    _SH + "js": "SHACL-JS constraints (sh:js) need a JavaScript engine",
+    _SH + "jsFunctionName": "SHACL-JS (sh:jsFunctionName) needs a JavaScript engine",
+    _SH + "jsLibrary": "SHACL-JS libraries (sh:jsLibrary) need a JavaScript engine",
+}
+
+
+def check_supported(dataset: LoadedDataset, inference: str = "none") -> None:
+    """Raise :class:`UnsupportedFeature` (exit 3) for what this toolkit will not run.
+
+    Silently skipping such a shape would let CI pass on rules nobody checked.
+    """
+    if inference not in INFERENCE_MODES:
+        raise UnsupportedFeature(
+            f"inference mode {inference!r} is not supported (use one of: "
+            f"{', '.join(INFERENCE_MODES)})"
+        )
+    for source in dataset.of_kind("shapes"):
+        for quad in source.quads:
+            reason = _UNSUPPORTED_PREDICATES.get(quad.predicate.value)
+            if reason is None:
+                continue
+            where = f"{source.display}:1:1"
+            if isinstance(quad.subject, ox.NamedNode):
+                found = dataset.locate(quad.subject.value, quad.predicate.value, quad.object)
+                if found:
+                    where = f"{found[0].file}:{found[0].line}:{found[0].column}"
+            raise UnsupportedFeature(f"{where}: unsupported: {reason}")
+
+
 def validate(dataset: LoadedDataset, inference: str = "none") -> ValidationRun:
     """Validate ontology + data against the shapes with pySHACL; findings carry locations."""
+    check_supported(dataset, inference)
     data_graph = to_rdflib(dataset.triples("ontology", "data"))
     shapes_graph = to_rdflib(dataset.triples("shapes"))
     for prefix, namespace in dataset.prefixes().items():
         shapes_graph.namespace_manager.bind(prefix, namespace, override=False, replace=False)
-    _, report, _ = pyshacl.validate(
+    _, report, text = pyshacl.validate(
         data_graph,
         shacl_graph=shapes_graph,
         inference=inference,
@@ -173,5 +218,39 @@ def validate(dataset: LoadedDataset, inference: str = "none") -> ValidationRun:
         allow_warnings=True,
         abort_on_first=False,
     )
+    if not isinstance(report, rdflib.Graph):
+        # pySHACL returns a ValidationFailure instead of a report when it cannot use a shape.
+        detail = " ".join(str(getattr(report, "message", None) or text or report).split())
+        raise SpacecoopError(f"the shapes cannot be used for validation: {detail}")
     findings = results_to_findings(report, shapes_graph, dataset)
     return ValidationRun(findings, len(data_graph), len(shapes_graph), "pyshacl", inference)
+
+
+def validate_files(
+    data: Sequence[Path],
+    shapes: Sequence[Path],
+    base_iri: Callable[[Path], str],
+    root: Path | None = None,
+    inference: str = "none",
+) -> ValidationRun:
+    """Validate arbitrary files outside a configured project (e.g. a conformance suite).
+
+    Each file is parsed strictly once with its own base IRI; a file listed both as data and as
+    shapes (as in the W3C SHACL tests) serves as both, with the same blank nodes.
+    """
+    from spacecoop.config import Config
+    from spacecoop.load import parse_file
+
+    root = (root or Path.cwd()).resolve()
+    config = Config(root, "urn:x-local:/", "urn:x-local:/def/", "urn:x-local:/id/")
+    parsed: dict[Path, object] = {}
+    sources = []
+    notes: list[Finding] = []
+    for kind, paths in (("data", data), ("shapes", shapes)):
+        for path in paths:
+            if path not in parsed:
+                source, file_notes = parse_file(path, kind, config, base_iri=base_iri(path))
+                parsed[path] = source
+                notes.extend(file_notes)
+            sources.append(replace(parsed[path], kind=kind))
+    return validate(LoadedDataset(sources, notes), inference)
