@@ -21,7 +21,7 @@ from spacecoop.findings import Finding, count_by_severity, fails, sort_findings
 from spacecoop.lint import undeclared_terms
 from spacecoop.load import LoadedDataset, load
 from spacecoop.queries import QuestionResult, run_question, to_finding
-from spacecoop.reason import consistency
+from spacecoop.reason import PendingConsistency
 from spacecoop.store import prepare_store
 from spacecoop.validate import validate
 
@@ -132,10 +132,12 @@ def check(
     dataset: LoadedDataset, config: Config, reasoning: bool = True
 ) -> tuple[list[Finding], str]:
     """All static checks of a loaded dataset: SHACL, the vocabulary lint, OWL-RL consistency."""
+    # OWL-RL runs in a second process while SHACL validation uses this one.
+    pending = PendingConsistency(dataset, config.store.parent / "cache") if reasoning else None
     run = validate(dataset)
     findings = [*dataset.notes, *run.findings, *undeclared_terms(dataset, config)]
-    if reasoning:
-        findings.extend(consistency(dataset, cache=config.store.parent / "cache"))
+    if pending is not None:
+        findings.extend(pending.result())
     return findings, run.engine
 
 

@@ -214,7 +214,10 @@ def validate(
     if output:
         from spacecoop.export import write_atomic
 
-        write_atomic(output, text.encode("utf-8"))
+        try:
+            write_atomic(output, text.encode("utf-8"))
+        except OSError as exc:
+            raise SpacecoopError(f"{output}: cannot write the report: {exc.strerror}") from None
         if not state.quiet:
             err.print(f"{fmt} report written to {output} ({len(findings)} findings)")
     elif not state.quiet or fmt != "text":
@@ -267,6 +270,10 @@ def release() -> None:
     with _progress("releasing") as step:
         result = run_release(config, progress=step)
     if result.failed:
+        from spacecoop.report import format_text
+
+        findings = [f for f in result.report.findings if f.severity.label != "info"]
+        out.print(format_text(findings, config.root), markup=False, end="")
         err.print("release failed: the build has findings at or above the fail level")
         raise typer.Exit(EXIT_FINDINGS)
     if not state.quiet:
@@ -317,14 +324,22 @@ def load_command() -> None:
 
 
 def _parse_binding(text: str):
+    """``name=value``: an IRI as ``<...>``, a Turtle literal (``"x"@en``, ``"2024"^^xsd:gYear``
+    with full IRIs, numbers), or else a plain string. The value becomes a term, never query text."""
     import pyoxigraph as ox
 
     name, sep, value = text.partition("=")
     if not sep or not name:
         raise SpacecoopError(f"--bind expects name=value, got {text!r}")
-    if value.startswith("<") and value.endswith(">"):
-        return name.lstrip("?$"), ox.NamedNode(value[1:-1])
-    return name.lstrip("?$"), ox.Literal(value)
+    name = name.lstrip("?$")
+    if value[:1] in ('<', '"') or value.lstrip("+-").replace(".", "", 1).isdigit():
+        document = f"<urn:x:s> <urn:x:p> {value} .".encode()
+        try:
+            [triple] = [q.triple for q in ox.parse(document, format=ox.RdfFormat.TURTLE)]
+        except (SyntaxError, ValueError) as exc:
+            raise SpacecoopError(f"--bind {name}: {value!r} is not an RDF term ({exc})") from None
+        return name, triple.object
+    return name, ox.Literal(value)
 
 
 @app.command()
@@ -447,7 +462,9 @@ def serve(
     timeout: Annotated[float, typer.Option(help="Seconds before a query is stopped.")] = 10.0,
     max_rows: Annotated[int, typer.Option(help="Rows per result (0: no cap).")] = 10_000,
     max_body: Annotated[int, typer.Option(help="Largest request body in bytes.")] = 1_000_000,
-    max_concurrent: Annotated[int, typer.Option(help="Queries running at once.")] = 4,
+    max_concurrent: Annotated[
+        int | None, typer.Option(help="Queries running at once (default: one per CPU, min. 2).")
+    ] = None,
     max_queue: Annotated[int, typer.Option(help="Requests that may wait for a worker.")] = 64,
     enable_update: Annotated[
         bool, typer.Option("--enable-update", help="Accept SPARQL Update (needs a token).")

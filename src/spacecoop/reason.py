@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import owlrl
@@ -17,7 +18,6 @@ from owlrl.Namespaces import ERRNS
 from rdflib.namespace import OWL, RDF, RDFS
 
 from spacecoop.findings import Finding, Severity
-from spacecoop.graphs import to_rdflib
 from spacecoop.load import LoadedDataset
 from spacecoop.rdfwriter import write_ntriples
 
@@ -74,29 +74,52 @@ def _reasoning_input(dataset: LoadedDataset) -> list:
     return kept
 
 
+class PendingConsistency:
+    """An OWL-RL check running in another process while the caller validates (two cores)."""
+
+    def __init__(self, dataset: LoadedDataset, cache: Path | None) -> None:
+        self.dataset = dataset
+        triples = _reasoning_input(dataset)
+        self.ntriples = write_ntriples(triples)
+        digest = hashlib.sha256(self.ntriples + owlrl.__version__.encode()).hexdigest()
+        self.cached = cache / f"owlrl-{digest}.json" if cache is not None else None
+        self.future: Future | None = None
+        self.executor: ProcessPoolExecutor | None = None
+        if self.cached is None or not self.cached.exists():
+            self.executor = ProcessPoolExecutor(max_workers=1)
+            self.future = self.executor.submit(_problems_of_ntriples, self.ntriples)
+
+    def result(self) -> list[Finding]:
+        if self.future is None:
+            raw = json.loads(self.cached.read_text(encoding="utf-8"))  # type: ignore[union-attr]
+        else:
+            try:
+                raw = self.future.result()
+            finally:
+                self.executor.shutdown()  # type: ignore[union-attr]
+            if self.cached is not None:
+                self.cached.parent.mkdir(parents=True, exist_ok=True)
+                self.cached.write_text(json.dumps(raw, indent=1), encoding="utf-8")
+        findings = [
+            _finding(self.dataset, item["message"], item["focus"], item["check"], item["hint"])
+            if item["focus"]
+            else Finding(Severity.VIOLATION, item["message"], "owl", shape="owl:rl-error")
+            for item in raw
+        ]
+        return findings + iri_findings(self.dataset)
+
+
+def _problems_of_ntriples(ntriples: bytes) -> list[dict]:
+    return _closure_problems(rdflib.Graph().parse(data=ntriples, format="nt"))
+
+
 def consistency(dataset: LoadedDataset, cache: Path | None = None) -> list[Finding]:
     """Findings from the OWL-RL closure of ontology + data, cached by the input's digest.
 
     owlrl needs tens of seconds even for a few thousand triples; the result depends only on
     the input triples, so an unchanged graph is not reasoned over twice.
     """
-    triples = _reasoning_input(dataset)
-    digest = hashlib.sha256(write_ntriples(triples) + owlrl.__version__.encode()).hexdigest()
-    cached = cache / f"owlrl-{digest}.json" if cache is not None else None
-    if cached is not None and cached.exists():
-        raw = json.loads(cached.read_text(encoding="utf-8"))
-    else:
-        raw = _closure_problems(to_rdflib(triples))
-        if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_text(json.dumps(raw, indent=1), encoding="utf-8")
-    findings = [
-        _finding(dataset, item["message"], item["focus"], item["check"], item["hint"])
-        if item["focus"]
-        else Finding(Severity.VIOLATION, item["message"], "owl", shape="owl:rl-error")
-        for item in raw
-    ]
-    return findings + iri_findings(dataset)
+    return PendingConsistency(dataset, cache).result()
 
 
 def _closure_problems(graph: rdflib.Graph) -> list[dict]:

@@ -100,6 +100,20 @@ def open_store(path: Path, read_only: bool = True) -> ox.Store:
     return ox.Store.read_only(target) if read_only else ox.Store(target)
 
 
+# Well-known W3C and community prefixes, usable in queries without a PREFIX line.
+STANDARD_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "schema": "https://schema.org/",
+}
+
+
 def run_query(
     store: ox.Store,
     query: str,
@@ -113,6 +127,7 @@ def run_query(
             query,
             use_default_graph_as_union=True,
             substitutions=substitutions or None,
+            prefixes=STANDARD_PREFIXES,
             base_iri=base_iri,
         )
     except SyntaxError as exc:
