@@ -111,3 +111,22 @@ def test_kill_during_load_leaves_old_or_new(tmp_path: Path) -> None:
         assert len(tags) == 1
         outcomes.add(n)
     assert count(path) in sizes.values()
+
+
+def test_from_clause_selects_one_graph(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    load_store(path, quads(3, "a") + quads(2, "b", "w"))
+    store = open_store(path)
+    rows = list(run_query(store, f"SELECT ?o FROM <{EX}b> WHERE {{ ?s ?p ?o }}"))
+    assert len(rows) == 2
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "LOAD <http://127.0.0.1:9/data.ttl>",
+])
+def test_network_access_is_refused(tmp_path: Path, query: str) -> None:
+    path = tmp_path / "store"
+    load_store(path, quads(1))
+    with pytest.raises(SpacecoopError, match="not allowed"):
+        run_query(open_store(path), query)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from spacecoop.endpoint.guard import Refused, scan
 from spacecoop.errors import SpacecoopError
 
 
@@ -121,11 +122,17 @@ def run_query(
     base_iri: str | None = None,
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Run SPARQL over the union of all source graphs; bound values are never spliced into text."""
+    try:
+        # SERVICE and LOAD would make pyoxigraph fetch from the network: never from here.
+        found = scan(query, base_iri or "")
+    except Refused as exc:
+        raise SpacecoopError(str(exc)) from None
     substitutions = {ox.Variable(name): value for name, value in (bindings or {}).items()}
     try:
         return store.query(
             query,
-            use_default_graph_as_union=True,
+            # FROM / FROM NAMED choose the dataset themselves; otherwise all graphs are queried.
+            use_default_graph_as_union=not found.has_dataset_clause,
             substitutions=substitutions or None,
             prefixes=STANDARD_PREFIXES,
             base_iri=base_iri,
