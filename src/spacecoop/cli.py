@@ -226,7 +226,7 @@ def validate(
         sys.stdout.flush()
     if os.environ.get("GITHUB_ACTIONS") == "true" and fmt != "github":
         # Annotations go where they cannot corrupt a machine-readable report on stdout.
-        target = sys.stdout if output or fmt in ("text", "markdown") else sys.stderr
+        target = sys.stdout if output or fmt == "text" else sys.stderr
         target.write(format_github(findings, context))
         target.flush()
     counted = comparison.new if comparison is not None else findings
@@ -487,6 +487,89 @@ def serve(
 
 
 @app.command()
+def publish(
+    endpoint: Annotated[str, typer.Option(help="The store's base URL, e.g. http://host:7878.")],
+    store_type: Annotated[
+        str, typer.Option(help="oxigraph|fuseki|graphdb|virtuoso|generic (gives the paths).")
+    ] = "oxigraph",
+    graph: Annotated[
+        str | None, typer.Option(help="Live graph IRI (default: [tool.spacecoop] publish_graph).")
+    ] = None,
+    dataset: Annotated[
+        str | None, typer.Option(help="Fuseki dataset or GraphDB repository name.")
+    ] = None,
+    user: Annotated[str | None, typer.Option(help="User for HTTP authentication.")] = None,
+    password_env: Annotated[
+        str | None, typer.Option(help="Environment variable holding the password.")
+    ] = None,
+    token_env: Annotated[
+        str | None, typer.Option(help="Environment variable holding a bearer token.")
+    ] = None,
+    auth: Annotated[
+        str | None, typer.Option(help="basic|digest (default: the store type's).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    query_path: Annotated[str | None, typer.Option(help="SPARQL query path or URL.")] = None,
+    update_path: Annotated[str | None, typer.Option(help="SPARQL update path or URL.")] = None,
+    gsp_path: Annotated[str | None, typer.Option(help="Graph Store Protocol path or URL.")] = None,
+    chunk_size: Annotated[int, typer.Option(help="Triples per upload request.")] = 50_000,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for each request.")] = 60.0,
+) -> None:
+    """Publish the graph into a triple store: stage, verify the count, then MOVE atomically."""
+    from spacecoop.load import load
+    from spacecoop.publish import (
+        credentials_from_env,
+        export_triples,
+        plan_publish,
+        resolve_target,
+        summarize,
+    )
+    from spacecoop.publish import publish as run_publish
+
+    config = _config()
+    target = resolve_target(
+        endpoint, store_type, dataset=dataset, query_path=query_path, update_path=update_path,
+        gsp_path=gsp_path, credentials=credentials_from_env(user, password_env, token_env),
+        auth_scheme=auth, timeout=timeout,  # type: ignore[arg-type]
+    )
+    live = graph or config.publish_graph
+    with _progress("publishing") as step:
+        triples = export_triples(load(config, kinds=("ontology", "data"), progress=step), config)
+        if dry_run:
+            plan = plan_publish(triples, target, live)
+        else:
+            result = run_publish(
+                triples, target, live, chunk_triples=chunk_size, progress=step
+            )
+    if dry_run:
+        out.print(
+            f"dry run: <{plan.graph}> at {target.base_url} holds {plan.live_triples} triples; "
+            f"publishing {plan.export_triples} would add {len(plan.added)} and remove "
+            f"{len(plan.removed)} ({plan.unchanged} unchanged). Nothing was written.",
+            markup=False,
+        )
+        if not state.quiet:
+            limit = 1_000_000 if state.verbose else 5
+            for sign, lines in (("+", plan.added), ("-", plan.removed)):
+                for line in summarize(lines, limit):
+                    out.print(f"  {sign} {line}", markup=False)
+                if len(lines) > limit:
+                    out.print(f"  {sign} … {len(lines) - limit} more (-v lists all)")
+        return
+    for leftover in result.leftovers_dropped:
+        err.print(f"dropped the staging graph <{leftover}> left by an interrupted publish")
+    if not state.quiet:
+        out.print(
+            f"published {result.triples} triples to <{result.graph}> at {target.base_url} "
+            f"(was {result.previous}; {result.chunks} upload(s) into a staging graph, count "
+            f"verified, swapped with MOVE) in {result.seconds:.2f} s",
+            markup=False,
+        )
+
+
+@app.command()
 def namespace(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File (stdout).")] = None,
 ) -> None:
@@ -501,6 +584,52 @@ def namespace(
         write_atomic(output, source.encode("utf-8"))
     else:
         sys.stdout.write(source)
+
+
+@app.command()
+def site(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write.")] = Path("site"),
+) -> None:
+    """Write the static site: pages, a file per format per resource, search, server rules."""
+    from spacecoop.load import load
+    from spacecoop.site.static import build_site
+
+    config = _config()
+    with _progress("writing the site") as step:
+        report = build_site(load(config, progress=step), config, output, progress=step)
+    if not state.quiet:
+        out.print(
+            f"{report.pages} HTML pages and {report.documents} RDF documents for "
+            f"{report.resources} resources ({report.files} files) -> {output}/ "
+            f"in {report.seconds:.1f} s"
+        )
+
+
+@app.command("check-conneg")
+def check_conneg(
+    base_url: Annotated[str, typer.Argument(help="Where the base IRI is deployed.")],
+    per_kind: Annotated[int, typer.Option(help="Things looked up per kind.")] = 1,
+) -> None:
+    """Run the Accept x IRI matrix (303s, types, Vary, 406, language) against a deployment."""
+    from spacecoop.load import load
+    from spacecoop.report import format_text
+    from spacecoop.site.check import check_conneg as run_check
+    from spacecoop.site.model import SiteModel
+
+    if not base_url.startswith(("http://", "https://")):
+        raise SpacecoopError(f"BASE_URL must be an http(s) URL, got {base_url!r}")
+    config = _config()
+    with _progress("checking") as step:
+        model = SiteModel.from_dataset(load(config), config)
+        report = run_check(base_url, model, per_kind, progress=step)
+    if report.findings:
+        out.print(format_text(report.findings, config.root), markup=False, end="")
+    if not state.quiet or report.failed:
+        out.print(
+            f"{report.checks} checks on {len(report.samples)} IRIs at {report.base_url}: "
+            f"{len(report.findings)} failed"
+        )
+    raise typer.Exit(EXIT_FINDINGS if report.failed else EXIT_OK)
 
 
 def main() -> None:

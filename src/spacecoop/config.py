@@ -58,6 +58,7 @@ class Config:
     sparql_endpoint: str = ""
     dataset: DatasetConfig = field(default_factory=lambda: DatasetConfig())
     releases: Path = Path("releases")
+    publish_graph: str = ""  # the live graph `spacecoop publish` replaces in a remote store
 
     def sources(self, kind: str) -> list[Path]:
         """Files of one source kind, sorted so every run sees them in the same order."""
@@ -180,4 +181,5 @@ def _export_settings(table: dict, project: dict, root: Path, base_iri: str) -> d
             downloads=dataset.get("downloads", base_iri + "dist/"),
         ),
         "releases": root / str(table.get("releases", "releases")),
+        "publish_graph": str(table.get("publish_graph", base_iri + "graph/published")),
     }

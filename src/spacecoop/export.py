@@ -21,7 +21,7 @@ from spacecoop import jsonld
 from spacecoop.config import Config
 from spacecoop.errors import ConfigError
 from spacecoop.load import LoadedDataset
-from spacecoop.rdfwriter import relabel, write_nquads, write_ntriples, write_turtle
+from spacecoop.rdfwriter import iter_nquads, relabel, write_ntriples, write_turtle
 from spacecoop.versions import stamp, stamp_quads
 
 #: What an output function returns: the bytes, or chunks of them (streamed to the file).
@@ -58,17 +58,24 @@ def serialize(triples: Iterable[ox.Triple], fmt: str, prefixes: dict[str, str]) 
 
 def serialize_dataset(dataset: LoadedDataset, fmt: str, config: Config | None = None) -> bytes:
     """All named graphs (one per source file) as N-Quads or TriG (versions stamped if config)."""
+    return b"".join(stream_dataset(dataset, fmt, config))
+
+
+def stream_dataset(
+    dataset: LoadedDataset, fmt: str, config: Config | None = None
+) -> Iterable[bytes]:
+    """:func:`serialize_dataset` in chunks: N-Quads is never joined into one string."""
     quads = list(dataset.quads())
     if config is not None:
         quads = stamp_quads(quads, config)
     if fmt == "nq":
-        return write_nquads(quads)
+        return iter_nquads(quads)
     if fmt == "trig":
         ordered = sorted(
             set(quads),
             key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)),
         )
-        return ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=dataset.prefixes())
+        return [ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=dataset.prefixes())]
     raise ConfigError(f"{fmt!r} is not a dataset format (use nq or trig)")
 
 
@@ -94,41 +101,66 @@ MEDIA_TYPES = {
 
 
 class JsonLdOutputs:
-    """The JSON-LD side of an export, prepared on first use and shared by its outputs."""
+    """The JSON-LD side of an export, prepared on first use and shared by its outputs.
+
+    ``uses`` is the number of graph-level outputs that will be written (compacted graph plus
+    frames): after the last one, the node index is dropped so that it does not sit in memory
+    while the other formats are written.
+    """
 
     def __init__(self, graph: list[ox.Triple], vocabulary: list[ox.Triple], config: Config,
-                 prefixes: dict[str, str]) -> None:
+                 prefixes: dict[str, str], uses: int | None = None) -> None:
         self.graph, self.vocabulary, self.config, self.prefixes = (
             graph, vocabulary, config, prefixes)
+        self.uses = uses
+        self._context: jsonld.Context | None = None
         self._graph: jsonld.JsonLdExport | None = None
         self._vocabulary: jsonld.JsonLdExport | None = None
 
     @property
+    def generated_context(self) -> jsonld.Context:
+        if self._context is None:
+            self._context = jsonld.generate_context(
+                self.graph, self.vocabulary, self.config, self.prefixes)
+        return self._context
+
+    @property
     def whole(self) -> jsonld.JsonLdExport:
         if self._graph is None:
-            self._graph = jsonld.prepare(self.graph, self.vocabulary, self.config, self.prefixes)
+            self._graph = jsonld.prepare(
+                self.graph, self.vocabulary, self.config, context=self.generated_context)
         return self._graph
 
     @property
     def vocabulary_only(self) -> jsonld.JsonLdExport:
         if self._vocabulary is None:
             self._vocabulary = jsonld.prepare(
-                self.vocabulary, self.vocabulary, self.config, context=self.whole.context)
+                self.vocabulary, self.vocabulary, self.config, context=self.generated_context)
         return self._vocabulary
 
+    def _streamed(
+        self, make: Callable[[jsonld.JsonLdExport], Iterator[bytes]]
+    ) -> Iterator[bytes]:
+        yield from make(self.whole)
+        if self.uses is not None:
+            self.uses -= 1
+            if self.uses <= 0:
+                self._graph = None
+
     def context(self) -> bytes:
-        return jsonld.context_bytes(self.whole.context)
+        return jsonld.context_bytes(self.generated_context)
 
     def compacted(self) -> Iterator[bytes]:
-        return jsonld.compacted_chunks(self.whole.documents, self.whole.compactor)
+        return self._streamed(lambda ld: jsonld.compacted_chunks(ld.documents, ld.compactor))
 
     def compacted_vocabulary(self) -> Iterator[bytes]:
         ld = self.vocabulary_only
         return jsonld.compacted_chunks(ld.documents, ld.compactor)
 
     def framed(self, name: str) -> Iterator[bytes]:
-        ld = self.whole
-        return jsonld.framed_chunks(ld.documents, ld.compactor, ld.frame(name))
+        self.whole.frame(name)  # an unknown frame fails here, before anything is written
+        return self._streamed(
+            lambda ld: jsonld.framed_chunks(ld.documents, ld.compactor, ld.frame(name)))
 
 
 def export_graphs(
@@ -145,12 +177,12 @@ def planned_outputs(dataset: LoadedDataset, config: Config) -> dict[str, Callabl
     graph, vocabulary = export_graphs(dataset, config)
     shapes = list(dataset.triples("shapes"))
     prefixes = dataset.prefixes()
-    ld = JsonLdOutputs(graph, vocabulary, config, prefixes)
+    ld = JsonLdOutputs(graph, vocabulary, config, prefixes, uses=1 + len(config.frames))
     outputs: dict[str, Callable[[], Content]] = {
         f"{name}.ttl": lambda: serialize(graph, "ttl", prefixes),
         f"{name}.nt": lambda: serialize(graph, "nt", prefixes),
         f"{name}.jsonld": ld.compacted,
-        f"{name}.nq": lambda: serialize_dataset(dataset, "nq", config),
+        f"{name}.nq": lambda: stream_dataset(dataset, "nq", config),
         "context.jsonld": ld.context,
         "vocabulary.ttl": lambda: serialize(vocabulary, "ttl", prefixes),
         "vocabulary.rdf": lambda: serialize(vocabulary, "rdfxml", prefixes),
@@ -200,7 +232,7 @@ def export_chunks(
     if fmt == "jsonld":
         return JsonLdOutputs(graph, vocabulary, config, prefixes).compacted()
     if fmt in ("nq", "trig"):
-        return [serialize_dataset(dataset, fmt, config)]
+        return stream_dataset(dataset, fmt, config)
     if fmt not in EXPORT_FORMATS:
         known = "|".join(EXPORT_FORMATS)
         raise ConfigError(f"unknown export format {fmt!r} (use {known})")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -91,7 +91,13 @@ def canonical_bnode_labels(triples: Iterable[ox.Triple]) -> dict[ox.BlankNode, s
 def relabel(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """The triples with every blank node replaced by its canonical label."""
     triples = list(triples)
-    labels = canonical_bnode_labels(triples)
+    # Only triples that touch a blank node decide its label: index just those.
+    involved = [
+        t
+        for t in triples
+        if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+    ]
+    labels = canonical_bnode_labels(involved) if involved else {}
     if not labels:
         return triples
 
@@ -101,22 +107,39 @@ def relabel(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     return [ox.Triple(fix(t.subject), t.predicate, fix(t.object)) for t in triples]
 
 
+def _chunked(lines: list[str], size: int = 8192) -> Iterator[bytes]:
+    """Sorted lines as a few large byte chunks, never the whole file as one string."""
+    for start in range(0, len(lines), size):
+        yield "".join(lines[start : start + size]).encode("utf-8")
+
+
+def iter_ntriples(triples: Iterable[ox.Triple]) -> Iterator[bytes]:
+    """:func:`write_ntriples` streamed in chunks (for large graphs)."""
+    return _chunked(sorted({f"{t.subject} {t.predicate} {t.object} .\n" for t in relabel(triples)}))
+
+
 def write_ntriples(triples: Iterable[ox.Triple]) -> bytes:
     """Canonical N-Triples, one sorted line per distinct triple."""
-    lines = sorted({f"{t.subject} {t.predicate} {t.object} .\n" for t in relabel(triples)})
-    return "".join(lines).encode("utf-8")
+    return b"".join(iter_ntriples(triples))
 
 
-def write_nquads(quads: Iterable[ox.Quad]) -> bytes:
-    """Sorted N-Quads (blank nodes relabelled per graph)."""
+def iter_nquads(quads: Iterable[ox.Quad]) -> Iterator[bytes]:
+    """:func:`write_nquads` streamed in chunks (for large datasets)."""
     by_graph: dict[object, list[ox.Triple]] = defaultdict(list)
     for q in quads:
         by_graph[q.graph_name].append(q.triple)
     lines: set[str] = set()
-    for graph_name, triples in by_graph.items():
+    while by_graph:
+        graph_name, triples = by_graph.popitem()
         suffix = "" if isinstance(graph_name, ox.DefaultGraph) else f" {graph_name}"
         lines.update(f"{t.subject} {t.predicate} {t.object}{suffix} .\n" for t in relabel(triples))
-    return "".join(sorted(lines)).encode("utf-8")
+        del triples
+    return _chunked(sorted(lines))
+
+
+def write_nquads(quads: Iterable[ox.Quad]) -> bytes:
+    """Sorted N-Quads (blank nodes relabelled per graph)."""
+    return b"".join(iter_nquads(quads))
 
 
 class TurtleWriter:
