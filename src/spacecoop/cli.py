@@ -472,14 +472,18 @@ def serve(
     token_env: Annotated[
         str | None, typer.Option(help="Environment variable holding the update bearer token.")
     ] = None,
+    site: Annotated[
+        bool, typer.Option("--site/--no-site", help="Serve the linked-data pages (every IRI).")
+    ] = True,
 ) -> None:
-    """Serve the store over the SPARQL 1.1 Protocol at /sparql, with a query page."""
+    """Serve the store over the SPARQL 1.1 Protocol at /sparql, with a query page, and every
+    IRI under the base IRI as a page or RDF document (content negotiation)."""
     from spacecoop.serve import ServeOptions
     from spacecoop.serve import serve as run_serve
 
     options = ServeOptions(
         host, port, timeout, max_rows, max_body, max_concurrent, max_queue,
-        enable_update, token_env, "warning" if state.quiet else "info",
+        enable_update, token_env, "warning" if state.quiet else "info", site,
     )
     with _progress("loading") as step:
         announce = None if state.quiet else err.print

@@ -8,16 +8,17 @@ re-type wrongly linked nodes and hide their violations. Each pySHACL result beco
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
 import rdflib
+from pyshacl.errors import ReportableRuntimeError
 from rdflib.namespace import RDF, SH
 
 from spacecoop.errors import SpacecoopError, UnsupportedFeature
-from spacecoop.findings import Finding, Severity
+from spacecoop.findings import Finding, Location, Severity
 from spacecoop.graphs import from_rdflib_term, to_rdflib
 from spacecoop.load import LoadedDataset
 
@@ -37,6 +38,9 @@ class ValidationRun:
     shapes_triples: int
     engine: str = "pyshacl"
     inference: str = "none"
+    dataset: LoadedDataset | None = None  # set by validate_files, which loads the files itself
+    # Shapes the fast engine left to pySHACL (engine "fast" only), as shape names.
+    fallback_shapes: list[str] = field(default_factory=list)
 
 
 def _short(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
@@ -119,53 +123,117 @@ def _expected(shapes: rdflib.Graph, shape: rdflib.term.Node, component: str) -> 
     return f"{name[0].lower() + name[1:]} {_short(shapes, value)}" if value is not None else None
 
 
+@dataclass(frozen=True)
+class ShaclResult:
+    """One result of a validation report, as RDF terms; both engines produce these."""
+
+    focus: rdflib.term.Node
+    path: rdflib.term.Node | None
+    value: rdflib.term.Node | None
+    shape: rdflib.term.Node
+    component: rdflib.term.Node
+    severity: rdflib.term.Node
+    messages: tuple[str, ...] = ()
+    details: tuple[ShaclResult, ...] = ()  # nested results (sh:detail, from sh:node)
+
+    def key(self) -> tuple:
+        """What the engines must agree on: (focus, path, value, shape, component, severity)."""
+        return (self.focus, self.path, self.value, self.shape, self.component, self.severity)
+
+
+def _report_result(report: rdflib.Graph, node: rdflib.term.Node, depth: int = 0) -> ShaclResult:
+    details = (
+        tuple(_report_result(report, d, depth + 1) for d in report.objects(node, SH.detail))
+        if depth < 8
+        else ()
+    )
+    return ShaclResult(
+        report.value(node, SH.focusNode),
+        report.value(node, SH.resultPath),
+        report.value(node, SH.value),
+        report.value(node, SH.sourceShape),
+        report.value(node, SH.sourceConstraintComponent),
+        report.value(node, SH.resultSeverity),
+        tuple(str(m) for m in report.objects(node, SH.resultMessage)),
+        details,
+    )
+
+
+def report_results(report: rdflib.Graph) -> list[ShaclResult]:
+    """The report's own results; nested ones (sh:detail, from sh:node) stay in ``details``."""
+    top_level = [
+        r
+        for rep in report.subjects(RDF.type, SH.ValidationReport)
+        for r in report.objects(rep, SH.result)
+    ]
+    return [_report_result(report, r) for r in sorted(top_level, key=str)]
+
+
+def _detail_locations(result: ShaclResult, dataset: LoadedDataset) -> list[Location]:
+    """Locations of the nested results (sh:detail) of a result, depth first."""
+    found: list[Location] = []
+    for detail in result.details:
+        if isinstance(detail.focus, rdflib.URIRef):
+            found += dataset.locate(
+                str(detail.focus),
+                str(detail.path) if isinstance(detail.path, rdflib.URIRef) else None,
+                detail.value,
+            )
+        found += _detail_locations(detail, dataset)
+    return found
+
+
+def result_to_finding(
+    result: ShaclResult, shapes: rdflib.Graph, dataset: LoadedDataset | None
+) -> Finding:
+    """One located finding for one result (shared by the pySHACL and the fast engine)."""
+    focus, path, value, shape = result.focus, result.path, result.value, result.shape
+    component = str(result.component or "")
+    severity = _SEVERITIES.get(result.severity, Severity.VIOLATION)  # type: ignore[call-overload]
+    messages = sorted(result.messages)
+    message = messages[0] if messages else "constraint not satisfied"
+    path_iri = str(path) if isinstance(path, rdflib.URIRef) else None
+    focus_iri = str(focus) if isinstance(focus, rdflib.URIRef) else None
+    finding = Finding(
+        severity=severity,
+        message=message,
+        checker="shacl",
+        focus=str(focus) if focus is not None else None,
+        path=path_iri,
+        value=str(value) if value is not None else None,
+        shape=shape_id(shapes, shape) if shape is not None else None,
+        component=component,
+        hint=_hint(shapes, shape, component, path_iri) if shape is not None else None,
+        value_term=(
+            str(from_rdflib_term(value))
+            if value is not None and not isinstance(value, rdflib.BNode)
+            else None
+        ),
+    )
+    expected = _expected(shapes, shape, component) if shape is not None else None
+    if expected:
+        finding.message = f"{message} (expected {expected}" + (
+            f", found {_short(shapes, value)})" if value is not None else ")"
+        )
+    if dataset is not None:
+        locations = dataset.locate(focus_iri, path_iri, value)
+        if isinstance(value, rdflib.URIRef) and value != focus:
+            locations += dataset.locate(str(value), None, None)
+        locations += _detail_locations(result, dataset)
+        if locations:
+            first = locations[0]
+            finding.file, finding.line, finding.column = first.file, first.line, first.column
+            finding.related = [loc for loc in dict.fromkeys(locations[1:]) if loc != first]
+    return finding
+
+
 def results_to_findings(
     report: rdflib.Graph, shapes: rdflib.Graph, dataset: LoadedDataset | None
 ) -> list[Finding]:
     """Turn a SHACL validation report graph into located findings."""
-    findings: list[Finding] = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
-        path = report.value(result, SH.resultPath)
-        value = report.value(result, SH.value)
-        shape = report.value(result, SH.sourceShape)
-        component = str(report.value(result, SH.sourceConstraintComponent) or "")
-        severity = _SEVERITIES.get(report.value(result, SH.resultSeverity), Severity.VIOLATION)
-        messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
-        message = messages[0] if messages else "constraint not satisfied"
-        path_iri = str(path) if isinstance(path, rdflib.URIRef) else None
-        focus_iri = str(focus) if isinstance(focus, rdflib.URIRef) else None
-        finding = Finding(
-            severity=severity,
-            message=message,
-            checker="shacl",
-            focus=str(focus) if focus is not None else None,
-            path=path_iri,
-            value=str(value) if value is not None else None,
-            shape=shape_id(shapes, shape) if shape is not None else None,
-            component=component,
-            hint=_hint(shapes, shape, component, path_iri) if shape is not None else None,
-            value_term=(
-                str(from_rdflib_term(value))
-                if value is not None and not isinstance(value, rdflib.BNode)
-                else None
-            ),
-        )
-        expected = _expected(shapes, shape, component) if shape is not None else None
-        if expected:
-            finding.message = f"{message} (expected {expected}" + (
-                f", found {_short(shapes, value)})" if value is not None else ")"
-            )
-        if dataset is not None:
-            locations = dataset.locate(focus_iri, path_iri, value)
-            if isinstance(value, rdflib.URIRef) and value != focus:
-                locations += dataset.locate(str(value), None, None)
-            if locations:
-                first = locations[0]
-                finding.file, finding.line, finding.column = first.file, first.line, first.column
-                finding.related = [loc for loc in dict.fromkeys(locations[1:]) if loc != first]
-        findings.append(finding)
-    return findings
+    # Only the report's own results are findings; nested ones (sh:detail, from sh:node, sh:or,
+    # sh:qualifiedValueShape...) add their locations to the finding that contains them.
+    return [result_to_finding(r, shapes, dataset) for r in report_results(report)]
 
 
 INFERENCE_MODES = ("none", "rdfs", "owlrl", "both")
@@ -197,31 +265,75 @@ def check_supported(dataset: LoadedDataset, inference: str = "none") -> None:
                 continue
             where = f"{source.display}:1:1"
             if isinstance(quad.subject, ox.NamedNode):
-                found = dataset.locate(quad.subject.value, quad.predicate.value, quad.object)
+                obj = None if isinstance(quad.object, ox.BlankNode) else quad.object
+                found = dataset.locate(quad.subject.value, quad.predicate.value, obj)
                 if found:
                     where = f"{found[0].file}:{found[0].line}:{found[0].column}"
             raise UnsupportedFeature(f"{where}: unsupported: {reason}")
 
 
-def validate(dataset: LoadedDataset, inference: str = "none") -> ValidationRun:
-    """Validate ontology + data against the shapes with pySHACL; findings carry locations."""
-    check_supported(dataset, inference)
+def shapes_and_data(dataset: LoadedDataset) -> tuple[rdflib.Graph, rdflib.Graph]:
+    """The rdflib graphs pySHACL validates: data (ontology + data) and shapes, with prefixes."""
     data_graph = to_rdflib(dataset.triples("ontology", "data"))
     shapes_graph = to_rdflib(dataset.triples("shapes"))
+    bind_prefixes(dataset, shapes_graph, data_graph)
+    return data_graph, shapes_graph
+
+
+def bind_prefixes(
+    dataset: LoadedDataset, shapes_graph: rdflib.Graph, data_graph: rdflib.Graph
+) -> None:
     for prefix, namespace in dataset.prefixes().items():
         shapes_graph.namespace_manager.bind(prefix, namespace, override=False, replace=False)
-    _, report, text = pyshacl.validate(
-        data_graph,
-        shacl_graph=shapes_graph,
-        inference=inference,
-        advanced=True,
-        allow_warnings=True,
-        abort_on_first=False,
-    )
+        # As when pySHACL parses the files itself: SPARQL constraints see the files' prefixes.
+        data_graph.namespace_manager.bind(prefix, namespace, override=False, replace=False)
+
+
+def run_pyshacl(
+    data_graph: rdflib.Graph, shapes_graph: rdflib.Graph, inference: str = "none"
+) -> rdflib.Graph:
+    """pySHACL's report graph, run as spacecoop runs it; its failures become clear errors."""
+    try:
+        _, report, text = pyshacl.validate(
+            data_graph,
+            shacl_graph=shapes_graph,
+            inference=inference,
+            advanced=True,
+            allow_warnings=True,
+            abort_on_first=False,
+        )
+    except NotImplementedError as exc:
+        raise UnsupportedFeature(f"unsupported: the SHACL engine cannot run this: {exc}") from None
+    except ReportableRuntimeError as exc:
+        detail = " ".join(str(getattr(exc, "message", None) or exc).split())
+        raise SpacecoopError(f"the shapes cannot be used for validation: {detail}") from None
     if not isinstance(report, rdflib.Graph):
         # pySHACL returns a ValidationFailure instead of a report when it cannot use a shape.
         detail = " ".join(str(getattr(report, "message", None) or text or report).split())
         raise SpacecoopError(f"the shapes cannot be used for validation: {detail}")
+    return report
+
+
+ENGINES = ("fast", "pyshacl")
+
+
+def validate(
+    dataset: LoadedDataset, inference: str = "none", engine: str = "pyshacl"
+) -> ValidationRun:
+    """Validate ontology + data against the shapes; findings carry locations.
+
+    ``engine="fast"`` compiles the shapes to SPARQL (see :mod:`spacecoop.engine`), with the
+    same results; it validates the asserted graph only, so inference uses pySHACL.
+    """
+    check_supported(dataset, inference)
+    if engine not in ENGINES:
+        raise SpacecoopError(f"unknown engine {engine!r} (use one of: {', '.join(ENGINES)})")
+    if engine == "fast" and inference == "none":
+        from spacecoop.engine import validate_fast
+
+        return validate_fast(dataset)
+    data_graph, shapes_graph = shapes_and_data(dataset)
+    report = run_pyshacl(data_graph, shapes_graph, inference)
     findings = results_to_findings(report, shapes_graph, dataset)
     return ValidationRun(findings, len(data_graph), len(shapes_graph), "pyshacl", inference)
 
@@ -239,11 +351,11 @@ def validate_files(
     shapes (as in the W3C SHACL tests) serves as both, with the same blank nodes.
     """
     from spacecoop.config import Config
-    from spacecoop.load import parse_file
+    from spacecoop.load import SourceFile, parse_file
 
     root = (root or Path.cwd()).resolve()
     config = Config(root, "urn:x-local:/", "urn:x-local:/def/", "urn:x-local:/id/")
-    parsed: dict[Path, object] = {}
+    parsed: dict[Path, SourceFile] = {}
     sources = []
     notes: list[Finding] = []
     for kind, paths in (("data", data), ("shapes", shapes)):
@@ -253,4 +365,7 @@ def validate_files(
                 parsed[path] = source
                 notes.extend(file_notes)
             sources.append(replace(parsed[path], kind=kind))
-    return validate(LoadedDataset(sources, notes), inference)
+    dataset = LoadedDataset(sources, notes)
+    run = validate(dataset, inference)
+    run.dataset = dataset
+    return run
