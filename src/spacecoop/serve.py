@@ -38,6 +38,7 @@ class ServeOptions:
     enable_update: bool = False
     token_env: str | None = None
     log_level: str = "info"
+    site: bool = True  # the linked-data pages (spacecoop.site) beside /sparql
 
 
 def ensure_store(config: Config, progress: Callable[[str], None] | None = None) -> bool:
@@ -124,6 +125,10 @@ def serve(
             else ""
         )
         raise SpacecoopError(f"cannot open the store at {config.store}: {exc}{hint}") from None
+    if options.site:
+        from spacecoop.site.web import site_routes
+
+        settings.routes = site_routes(config)  # every IRI under the base, mapped onto this server
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(settings),
@@ -144,6 +149,11 @@ def serve(
             f"({'updates enabled with a token' if settings.update_token else 'read-only'}; "
             "open it in a browser for the query page)"
         )
+        if options.site:
+            announce(
+                f"linked-data pages on http://{shown}:{options.port}/ ({config.base_iri} "
+                "is mapped onto this address)"
+            )
     logger = logging.getLogger("spacecoop.endpoint")
     if not logger.handlers:
         handler = logging.StreamHandler()

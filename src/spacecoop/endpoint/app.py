@@ -32,7 +32,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from spacecoop.endpoint import guard, negotiation
 from spacecoop.endpoint.description import PREFIXES, service_description
@@ -70,6 +70,8 @@ class EndpointSettings:
     max_queue: int = 64
     update_token: str | None = None
     path: str = "/sparql"
+    # More routes (the linked-data pages of ``spacecoop.site``), matched after the endpoint.
+    routes: list[BaseRoute] = field(default_factory=list)
 
 
 class StreamAborted(Exception):
@@ -187,6 +189,7 @@ class Endpoint:
         return Starlette(
             routes=[
                 Route(self.settings.path, self.sparql, methods=METHODS),
+                *self.settings.routes,
                 Route("/", self.root),
             ],
             middleware=[
