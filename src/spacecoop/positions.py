@@ -345,7 +345,9 @@ def term_key(term: object) -> TermKey | None:
     if kind in ("NamedNode", "URIRef"):
         return ("I", str(getattr(term, "value", term)))
     if kind == "Literal":
-        value = str(getattr(term, "value", term))
+        # rdflib's .value is a Python object; its str() is the lexical form, as pyoxigraph's .value
+        rdflib_term = type(term).__module__.startswith("rdflib")
+        value = str(term) if rdflib_term else str(getattr(term, "value", term))
         language = getattr(term, "language", None)
         if language:
             return ("L", value, "@" + str(language).lower())
