@@ -129,12 +129,29 @@ def describe(dataset: LoadedDataset, config: Config, report: BuildReport) -> Non
 
 
 def check(
-    dataset: LoadedDataset, config: Config, reasoning: bool = True
+    dataset: LoadedDataset,
+    config: Config,
+    reasoning: bool = True,
+    engine: str = "fast",
+    focus_nodes: list[str] | None = None,
+    endpoint: str | None = None,
 ) -> tuple[list[Finding], str]:
-    """All static checks of a loaded dataset: SHACL, the vocabulary lint, OWL-RL consistency."""
+    """All static checks of a loaded dataset: SHACL, the vocabulary lint, OWL-RL consistency.
+
+    ``engine`` is "fast" (SHACL compiled to SPARQL) or "pyshacl"; ``focus_nodes`` restricts
+    SHACL to those nodes (incremental validation); with ``endpoint`` the data lives in a
+    remote SPARQL endpoint, so only SHACL runs (the other checks need the data locally).
+    """
+    if focus_nodes is not None or endpoint is not None:
+        from spacecoop.engine import validate_fast
+
+        run = validate_fast(dataset, focus_nodes=focus_nodes, endpoint=endpoint)
+        if endpoint is not None:
+            return [*dataset.notes, *run.findings], run.engine
     # OWL-RL runs in a second process while SHACL validation uses this one.
     pending = PendingConsistency(dataset, config.store.parent / "cache") if reasoning else None
-    run = validate(dataset)
+    if focus_nodes is None:
+        run = validate(dataset, engine=engine)
     findings = [*dataset.notes, *run.findings, *undeclared_terms(dataset, config)]
     if pending is not None:
         findings.extend(pending.result())
@@ -146,6 +163,7 @@ def build(
     fail_on: str | None = None,
     export: bool = True,
     progress: Callable[[str], None] | None = None,
+    engine: str = "fast",
 ) -> BuildReport:
     """Run the pipeline; switch in ``dist/`` and the store only if nothing fails."""
     fail_on = fail_on or config.fail_on
@@ -159,7 +177,7 @@ def build(
     describe(dataset, config, report)
     with _timed(report, "validate"):
         step("validate")
-        report.findings, report.engine = check(dataset, config)
+        report.findings, report.engine = check(dataset, config, engine=engine)
     if fails(report.findings, fail_on):
         report.failed = True
         return report

@@ -136,6 +136,7 @@ def build(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
     fail_on: Annotated[str | None, typer.Option(help="violation|warning|info|never")] = None,
     no_export: Annotated[bool, typer.Option("--no-export", help="Skip writing dist/.")] = False,
+    engine: Annotated[str, typer.Option(help="SHACL engine: fast|pyshacl")] = "fast",
 ) -> None:
     """Load, validate, export, load the store and run the competency questions."""
     from spacecoop.build import build as run_build
@@ -143,7 +144,9 @@ def build(
 
     config = _config()
     with _progress("building") as step:
-        report = run_build(config, fail_on=fail_on, export=not no_export, progress=step)
+        report = run_build(
+            config, fail_on=fail_on, export=not no_export, progress=step, engine=engine
+        )
     if as_json:
         out.print_json(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -178,6 +181,14 @@ def validate(
     update_baseline: Annotated[
         bool, typer.Option("--update-baseline", help="Record the current findings in --baseline.")
     ] = False,
+    engine: Annotated[str, typer.Option(help="SHACL engine: fast|pyshacl")] = "fast",
+    endpoint: Annotated[
+        str | None, typer.Option(help="Validate the data in this SPARQL endpoint (fast engine).")
+    ] = None,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(help="Validate only the nodes affected by changes since this git revision."),
+    ] = None,
 ) -> None:
     """Validate the sources against the shapes; findings carry file, line and column."""
     from spacecoop.baseline import apply_baseline, read_baseline
@@ -197,14 +208,30 @@ def validate(
     config = _config()
     shown = config.relative(baseline) if baseline else ""
     known = read_baseline(baseline, shown) if baseline and not update_baseline else None
+    if engine not in ("fast", "pyshacl"):
+        raise SpacecoopError(f"unknown --engine {engine!r} (choose one of: fast, pyshacl)")
+    if (endpoint or changed_since) and engine != "fast":
+        raise SpacecoopError("--endpoint and --changed-since need --engine fast")
     with _progress("validating") as step:
-        if paths:
+        if endpoint:
+            dataset = load(config, kinds=("shapes",), progress=step)
+        elif paths:
             base = load(config, kinds=("ontology", "shapes"), progress=step)
             extra = load(config, paths=paths, progress=step)
             dataset = LoadedDataset(base.sources + extra.sources, base.notes + extra.notes)
         else:
             dataset = load(config, progress=step)
-        findings, engine = check(dataset, config)
+        focus = None
+        if changed_since:
+            from spacecoop.engine.incremental import changes_since
+
+            change = changes_since(config, changed_since, dataset)
+            focus = change.focus_nodes
+            if not state.quiet:
+                err.print(change.summary())
+        findings, engine = check(
+            dataset, config, engine=engine, focus_nodes=focus, endpoint=endpoint
+        )
     comparison = (
         apply_baseline(findings, baseline, shown, known, update_baseline) if baseline else None
     )

@@ -20,10 +20,7 @@ def to_rdflib_term(term: object) -> rdflib.term.Node:
             return rdflib.Literal(term.value, lang=term.language)
         if term.datatype.value == _XSD_STRING:  # rdflib's spelling of a simple literal
             return rdflib.Literal(term.value)
-        # Keep the lexical form as written (rdflib would rewrite "…Z" to "…+00:00").
-        return rdflib.Literal(
-            term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False
-        )
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")
 
 

@@ -102,6 +102,10 @@ class LoadedDataset:
                     continue
                 if obj is None or key is not None:
                     location = index.triple(subject, predicate, key)
+                    if location is None and key is not None and key[0] == "L":
+                        # rdflib may rewrite a literal's lexical form (a dateTime's "Z"):
+                        # the predicate's line is still where the value is written.
+                        location = index.triple(subject, predicate, None)
                     if location is not None:
                         found.append(location)
             if found:

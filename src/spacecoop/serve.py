@@ -125,10 +125,13 @@ def serve(
             else ""
         )
         raise SpacecoopError(f"cannot open the store at {config.store}: {exc}{hint}") from None
-    if options.site:
+    site = options.site and bool(config.sources("data"))
+    if site:
         from spacecoop.site.web import site_routes
 
         settings.routes = site_routes(config)  # every IRI under the base, mapped onto this server
+    elif options.site and announce:
+        announce("no data sources: serving the store without linked-data pages")
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(settings),
@@ -149,7 +152,7 @@ def serve(
             f"({'updates enabled with a token' if settings.update_token else 'read-only'}; "
             "open it in a browser for the query page)"
         )
-        if options.site:
+        if site:
             announce(
                 f"linked-data pages on http://{shown}:{options.port}/ ({config.base_iri} "
                 "is mapped onto this address)"

@@ -1,0 +1,272 @@
+"""Where compiled queries run: the embedded pyoxigraph store, or a SPARQL 1.1 endpoint.
+
+Both return solutions as rdflib terms (the findings model and pySHACL's report use rdflib),
+converting only the few rows that are violations. pyoxigraph releases the GIL while it
+evaluates a query, so a thread pool of two runs two queries on two cores.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+import pyoxigraph as ox
+import rdflib
+
+from spacecoop.errors import SpacecoopError
+from spacecoop.graphs import to_rdflib, to_rdflib_term
+
+Row = dict[str, rdflib.term.Node]
+
+
+class Executor(Protocol):
+    """Runs SELECT queries; knows how to hand the whole data graph to pySHACL."""
+
+    def select(self, query: str) -> list[Row]:
+        """Solutions as rdflib terms."""
+        ...
+
+    def select_raw(self, query: str) -> list[dict]:
+        """Solutions in the executor's own terms (cheap; see :meth:`convert`)."""
+        ...
+
+    def convert(self, answers: list[list[dict]]) -> list[list[Row]]:
+        """Raw solutions of many queries as rdflib terms, with the data's own lexical forms."""
+        ...
+
+    def data_graph(self) -> rdflib.Graph: ...
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# Datatypes whose literals the store keeps as values, so it may answer with another lexical
+# form ("4.0" -> "4") or, for the integer family, another datatype (xsd:byte -> xsd:integer).
+VALUE_TYPES = frozenset(XSD + t for t in (
+    "integer decimal double float boolean date dateTime dateTimeStamp time duration "
+    "dayTimeDuration yearMonthDuration gYear gYearMonth gMonth gDay gMonthDay byte short int "
+    "long nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger unsignedByte "
+    "unsignedShort unsignedInt unsignedLong"
+).split())
+
+
+class StoreExecutor:
+    """An in-memory pyoxigraph store holding the data graph.
+
+    The data may sit in named graphs (one per source file, as loaded): queries then see their
+    union. Compiled queries never depend on a triple being stored once (they test existence or
+    use DISTINCT), so a triple written in two files changes no result.
+    """
+
+    def __init__(
+        self, store: ox.Store, quads: list[ox.Quad] | None = None, union: bool = True
+    ) -> None:
+        self.store = store
+        self._quads = quads
+        self.union = union
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad]) -> StoreExecutor:
+        """A fresh in-memory store with these quads, inserted without converting them."""
+        store = ox.Store()
+        kept = list(quads)
+        store.bulk_extend(kept)
+        return cls(store, kept)
+
+    @classmethod
+    def from_triples(cls, triples: Iterable[ox.Triple]) -> StoreExecutor:
+        """A fresh store with triples in its default graph."""
+        return cls.from_quads(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+
+    @property
+    def _triples(self) -> Iterable[ox.Triple] | None:
+        return None if self._quads is None else (q.triple for q in self._quads)
+
+    def select_raw(self, query: str) -> list[dict]:
+        try:
+            solutions = self.store.query(query, use_default_graph_as_union=self.union)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise SpacecoopError(f"compiled query failed: {exc}\n{query}") from None
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        rows = []
+        for solution in solutions:
+            rows.append({n: v for n in names if (v := solution[n]) is not None})
+        return rows
+
+    def select(self, query: str) -> list[Row]:
+        return self.convert([self.select_raw(query)])[0]
+
+    def convert(self, answers: list[list[dict]]) -> list[list[Row]]:
+        originals = self._originals(answers)
+        converted = []
+        with quiet_rdflib():
+            return self._convert(answers, originals)
+
+    def _convert(self, answers: list[list[dict]], originals: dict) -> list[list[Row]]:
+        converted = []
+        for rows in answers:
+            out = []
+            for row in rows:
+                out.append({
+                    name: to_rdflib_term(originals.get(value, value)) for name, value in row.items()
+                })
+            converted.append(out)
+        return converted
+
+    def _originals(self, answers: list[list[dict]]) -> dict:
+        """The data's own literal for each store literal that may have been normalized."""
+        wanted = {
+            value for rows in answers for row in rows for value in row.values()
+            if isinstance(value, ox.Literal) and value.datatype.value in VALUE_TYPES
+        }
+        if not wanted or self._quads is None:
+            return {}
+        found: dict = {}
+        for original, stored in self.stored_forms(VALUE_TYPES):
+            if stored in wanted and stored != original:
+                found.setdefault(stored, original)
+        return found
+
+    def describe(self, node: rdflib.term.Node, depth: int = 0) -> rdflib.Graph:
+        """The triples about a blank node (and blank nodes below it), for messages."""
+        graph = rdflib.Graph()
+        pending = [node]
+        seen = set()
+        while pending and len(seen) < 50:
+            current = pending.pop()
+            if current in seen or not isinstance(current, rdflib.BNode):
+                continue
+            seen.add(current)
+            for quad in self.store.quads_for_pattern(ox.BlankNode(str(current)), None, None, None):
+                o = to_rdflib_term(quad.object)
+                graph.add((current, to_rdflib_term(quad.predicate), o))
+                pending.append(o)
+        return graph
+
+    def stored_forms(self, datatypes: set[str]) -> list[tuple[ox.Literal, ox.Literal]]:
+        """(as written, as stored) for every literal of ``datatypes`` in the data."""
+        if self._quads is None:
+            return []
+        literal = ox.Literal
+        written = [
+            o for q in self._quads
+            if type(o := q.object) is literal and o.datatype.value in datatypes
+        ]
+        return list(zip(written, _stored(written), strict=True))
+
+    def data_graph(self) -> rdflib.Graph:
+        triples = (
+            self._triples
+            if self._quads is not None
+            else (q.triple for q in self.store.quads_for_pattern(None, None, None))
+        )
+        return to_rdflib(triples)
+
+
+def _stored(literals: list[ox.Literal]) -> list[ox.Literal]:
+    """How a pyoxigraph store gives each literal back (it keeps values, not lexical forms)."""
+    probe = ox.Store()
+    predicate = ox.NamedNode("urn:x-spacecoop:value")
+    probe.extend(
+        ox.Quad(ox.NamedNode(f"urn:x-spacecoop:{i}"), predicate, literal)
+        for i, literal in enumerate(literals)
+    )
+    out: list[ox.Literal] = list(literals)
+    for quad in probe.quads_for_pattern(None, predicate, None):
+        out[int(quad.subject.value.rsplit(":", 1)[1])] = quad.object  # type: ignore[assignment]
+    return out
+
+
+def collapsed_datatypes(datatypes: list[str]) -> set[str]:
+    """Datatypes a pyoxigraph store does not keep (it answers xsd:integer for xsd:byte)."""
+    literals = [ox.Literal("1", datatype=ox.NamedNode(d)) for d in datatypes]
+    return {
+        d for d, stored in zip(datatypes, _stored(literals), strict=True)
+        if stored.datatype.value != d
+    }
+
+
+class EndpointExecutor:
+    """A remote SPARQL 1.1 Protocol endpoint (queries sent by POST, JSON results)."""
+
+    def __init__(self, url: str, timeout: float = 300.0) -> None:
+        import httpx
+
+        self.url = url
+        self.client = httpx.Client(timeout=timeout)
+
+    def _post(self, query: str, accept: str) -> bytes:
+        import httpx
+
+        try:
+            response = self.client.post(
+                self.url, data={"query": query}, headers={"Accept": accept}
+            )
+        except httpx.HTTPError as exc:
+            raise SpacecoopError(f"SPARQL endpoint {self.url}: {exc}") from None
+        if response.status_code != 200:
+            detail = response.text.strip().splitlines()[:1]
+            raise SpacecoopError(
+                f"SPARQL endpoint {self.url} answered {response.status_code}: "
+                f"{detail[0] if detail else ''}"
+            )
+        return response.content
+
+    def select_raw(self, query: str) -> list[dict]:
+        import json
+
+        data = json.loads(self._post(query, "application/sparql-results+json"))
+        return [
+            {name: _json_term(value) for name, value in binding.items()}
+            for binding in data.get("results", {}).get("bindings", [])
+        ]
+
+    def convert(self, answers: list[list[dict]]) -> list[list[Row]]:
+        with quiet_rdflib():
+            return [
+                [{k: to_rdflib_term(v) for k, v in row.items()} for row in rows]
+                for rows in answers
+            ]
+
+    def select(self, query: str) -> list[Row]:
+        return self.convert([self.select_raw(query)])[0]
+
+    def data_graph(self) -> rdflib.Graph:
+        data = self._post("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "application/n-triples")
+        return to_rdflib(q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _json_term(value: dict) -> object:
+    """A SPARQL JSON results term as a pyoxigraph term (lexical forms kept as sent)."""
+    kind = value.get("type")
+    text = value.get("value", "")
+    if kind == "uri":
+        return ox.NamedNode(text)
+    if kind == "bnode":
+        return ox.BlankNode(text)
+    language = value.get("xml:lang")
+    if language:
+        return ox.Literal(text, language=language)
+    datatype = value.get("datatype")
+    if datatype:
+        return ox.Literal(text, datatype=ox.NamedNode(datatype))
+    return ox.Literal(text)
+
+
+@contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a traceback for every ill-typed literal it converts; those are findings."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)

@@ -1,0 +1,141 @@
+"""Incremental validation for pull requests: which focus nodes a change can affect.
+
+``spacecoop validate --changed-since REV`` compares the configured source files with their
+version at ``REV`` (git) and validates only the *affected* focus nodes: the subjects whose
+description differs between the two versions (blank nodes count as part of the subject that
+holds them), and the nodes that reference one of those subjects (a changed type or a removed
+node can break the link constraints of its neighbours). The results equal those of a full
+validation restricted to these focus nodes. A change to the shapes or the ontology can
+affect any node, so it makes the run a full one.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from spacecoop.config import Config
+from spacecoop.errors import SpacecoopError
+from spacecoop.load import FORMATS, LoadedDataset
+
+
+@dataclass
+class Change:
+    """What changed since a revision, and the focus nodes to validate (None: all)."""
+
+    revision: str
+    files: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    focus_nodes: list[str] | None = None
+    reason: str = ""
+
+    def summary(self) -> str:
+        scope = (
+            f"{len(self.focus_nodes)} affected nodes ({len(self.subjects)} changed subjects)"
+            if self.focus_nodes is not None
+            else f"all nodes ({self.reason})"
+        )
+        return f"changed since {self.revision}: {len(self.files)} files; validating {scope}"
+
+
+def _git(args: list[str], cwd: Path) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=120)
+    except FileNotFoundError:
+        raise SpacecoopError("--changed-since needs git, which is not installed") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SpacecoopError(f"git {' '.join(args)}: {message[-1] if message else 'failed'}")
+    return done.stdout
+
+
+def changed_files(config: Config, revision: str) -> list[Path]:
+    """Configured source files that differ from ``revision`` (edited, added, deleted, new)."""
+    root = config.root
+    _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root)
+    names = _git(["diff", "--name-only", "--relative", revision, "--"], root).decode().split("\n")
+    names += _git(["ls-files", "--others", "--exclude-standard"], root).decode().split("\n")
+    sources = {p.resolve() for _, p in config.all_sources()}
+    patterns = [g for kind in ("ontology", "shapes", "data") for g in config.globs.get(kind, [])]
+    found = []
+    for name in sorted({n for n in names if n}):
+        path = (root / name).resolve()
+        if path in sources or any(Path(name).match(p) for p in patterns):
+            found.append(root / name)
+    return found
+
+
+def _describe(quads: list[ox.Quad]) -> dict[str, str]:
+    """Each IRI subject's description, blank nodes written out in place (a canonical text)."""
+    by_subject: dict[object, list[tuple[str, object]]] = defaultdict(list)
+    for q in quads:
+        by_subject[q.subject].append((str(q.predicate), q.object))
+
+    def text(node: object, depth: int = 0) -> str:
+        if isinstance(node, ox.BlankNode):
+            if depth > 20:
+                return "[...]"
+            inner = sorted(f"{p} {text(o, depth + 1)}" for p, o in by_subject.get(node, []))
+            return "[" + "; ".join(inner) + "]"
+        return str(node)
+
+    return {
+        subject.value: "\n".join(sorted(f"{p} {text(o)}" for p, o in pairs))
+        for subject, pairs in by_subject.items()
+        if isinstance(subject, ox.NamedNode)
+    }
+
+
+def _old_quads(config: Config, revision: str, path: Path) -> list[ox.Quad]:
+    relative = "./" + path.relative_to(config.root).as_posix()
+    try:
+        data = _git(["show", f"{revision}:{relative}"], config.root)
+    except SpacecoopError:
+        return []  # the file did not exist at the revision
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        return []
+    try:
+        return list(ox.parse(data, format=fmt, base_iri=config.base_iri))
+    except SyntaxError:
+        return []  # an unparsable old version: every subject of the new one counts as changed
+
+
+def changes_since(config: Config, revision: str, dataset: LoadedDataset) -> Change:
+    """The focus nodes to validate after the changes since ``revision``."""
+    files = changed_files(config, revision)
+    change = Change(revision, [config.relative(p) for p in files])
+    current = {s.path.resolve(): s for s in dataset.sources}
+    kinds = {kind: {p.resolve() for p in config.sources(kind)} for kind in ("ontology", "shapes")}
+    for path in files:
+        resolved = path.resolve()
+        if resolved in kinds["shapes"] or resolved in kinds["ontology"]:
+            change.reason = f"{config.relative(path)} changed: shapes and vocabulary affect all nodes"
+            return change
+    subjects: set[str] = set()
+    for path in files:
+        source = current.get(path.resolve())
+        new = _describe(source.quads if source else [])
+        old = _describe(_old_quads(config, revision, path))
+        subjects.update(s for s in new.keys() | old.keys() if new.get(s) != old.get(s))
+    change.subjects = sorted(subjects)
+    change.focus_nodes = sorted(subjects | referrers(dataset, subjects))
+    return change
+
+
+def referrers(dataset: LoadedDataset, subjects: set[str]) -> set[str]:
+    """IRI subjects with a triple whose object is one of ``subjects``."""
+    if not subjects:
+        return set()
+    found = set()
+    for triple in dataset.triples("ontology", "data"):
+        o = triple.object
+        if isinstance(o, ox.NamedNode) and o.value in subjects and isinstance(
+            triple.subject, ox.NamedNode
+        ):
+            found.add(triple.subject.value)
+    return found

@@ -1,0 +1,300 @@
+"""Running a compiled plan: facts about the data, the queries on two threads, the results.
+
+A run has three steps. First two small queries learn what compilation needs from the data
+(the rdfs:subClassOf closure of the classes the shapes name, and the literals whose lexical
+form rdflib rejects for a sh:datatype the shapes use). Then the plan's queries run on a pool
+of two threads (pyoxigraph releases the GIL while evaluating). Last, the solutions become
+results as pySHACL would report them, and the shapes the compiler left out run through
+pySHACL on the same data graph, with every other shape's targets removed.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import rdflib
+from rdflib.namespace import RDF, RDFS, SH
+
+from spacecoop.engine.compile import (
+    CompiledQuery, DataFacts, Plan, Planner, class_references, datatype_references,
+)
+from spacecoop.engine.core.value_type import candidate_filter, pyshacl_accepts
+from spacecoop.engine.executors import Executor, Row, collapsed_datatypes
+from spacecoop.engine.messages import generic
+from spacecoop.engine.shapes import CannotCompile, ShapesGraph
+from spacecoop.engine.terms import SUBCLASS, term
+from spacecoop.validate import ShaclResult as Result
+
+Node = rdflib.term.Node
+
+
+@dataclass
+class EngineReport:
+    """What a run of the fast engine produced."""
+
+    results: list[Result]
+    fallback: dict[Node, str] = field(default_factory=dict)  # shape -> reason
+    queries: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+_MAX_GOOD = 5000  # distinct values listed per datatype the store does not keep
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_FAMILY = [_XSD + t for t in (
+    "byte short int long nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger "
+    "unsignedByte unsignedShort unsignedInt unsignedLong"
+).split()]
+
+
+def gather_facts(executor: Executor, shapes: ShapesGraph) -> DataFacts:
+    """Class closures and ill-typed literals: the data-dependent parts of compilation."""
+    facts = DataFacts()
+    classes = class_references(shapes)
+    if classes:
+        rows = executor.select(
+            f"SELECT ?c ?sub WHERE {{ VALUES ?c {{ {' '.join(classes)} }} "
+            f"?sub {SUBCLASS}* ?c . FILTER(isIRI(?sub)) }}"
+        )
+        closure: dict[str, set[str]] = {c: {c} for c in classes}
+        for row in rows:
+            closure[term(row["c"])].add(term(row["sub"]))
+        facts.closures = {c: sorted(s) for c, s in closure.items()}
+    datatypes = datatype_references(shapes)
+    if datatypes:
+        raw = executor.select_raw(
+            f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o . FILTER({candidate_filter(datatypes)}) }}"
+        )
+        bad: dict[str, list[str]] = defaultdict(list)
+        for row in raw:
+            literal = row["o"]  # a pyoxigraph literal: its lexical form as stored
+            datatype = literal.datatype.value
+            if not pyshacl_accepts(literal.value, datatype):
+                bad[datatype].append(term(literal))
+        facts.bad = {d: sorted(v) for d, v in bad.items()}
+        collapsed = collapsed_datatypes(datatypes)
+        integer = _XSD + "integer"
+        family = collapsed_datatypes(_INTEGER_FAMILY) if integer in datatypes else set()
+        if (collapsed or family) and hasattr(executor, "stored_forms"):
+            # The store answers xsd:integer for these: list the literals that really have the
+            # datatype (as written in the data) and that rdflib accepts, in their stored form.
+            good: dict[str, set[str]] = defaultdict(set)
+            genuine, impostors = set(), set()
+            for written, stored in executor.stored_forms(collapsed | family | {integer}):
+                kind = written.datatype.value
+                if kind in collapsed and pyshacl_accepts(written.value, kind):
+                    good[kind].add(term(stored))
+                if kind == integer:
+                    genuine.add(term(stored))
+                elif kind in family:
+                    impostors.add(term(stored))  # an xsd:byte that now looks like an integer
+            if impostors - genuine:
+                facts.bad[integer] = sorted(set(facts.bad.get(integer, [])) | (impostors - genuine))
+            for d in collapsed:
+                if len(good.get(d, ())) <= _MAX_GOOD:
+                    facts.good[d] = sorted(good.get(d, ()))
+                else:
+                    facts.approximate.add(d)
+        else:
+            facts.approximate.update(collapsed)
+    return facts
+
+
+def _true(value: Node | None) -> bool:
+    return isinstance(value, rdflib.Literal) and str(value) in ("true", "1")
+
+
+class Decoder:
+    """Turns query solutions into results, with pySHACL's messages."""
+
+    def __init__(self, describe: Callable[[Node], rdflib.Graph] | None = None) -> None:
+        self.describe = describe
+
+    def messages(self, shape, component: Node, focus: Node, value: Node | None) -> tuple:  # type: ignore[no-untyped-def]
+        if shape.messages:
+            return tuple(str(m) for m in shape.messages)
+        return tuple(generic(shape, component, focus, value, self.describe))  # type: ignore[arg-type]
+
+    def decode(self, query: CompiledQuery, rows: list[Row]) -> list[tuple[Node | None, Result]]:
+        """(detail root or None, result) for every result the solutions stand for."""
+        if query.kind == "sparql":
+            return self._sparql(query, rows)
+        found = []
+        for row in rows:
+            focus = row.get("this")
+            if focus is None:
+                continue
+            for column, check in query.checks:
+                if column is not None and not _true(row.get(column[1:])):
+                    continue
+                shape = check.shape
+                if check.value == "focus":
+                    value = focus
+                elif check.value == "none":
+                    value = None
+                else:
+                    value = row.get(check.value[1:])
+                path = row.get(check.path[1:]) if check.path else shape.path
+                result = Result(
+                    focus, path, value, shape.node, check.component, shape.severity,
+                    self.messages(shape, check.component, focus, value),
+                )
+                found.append((check.detail, result))
+        return found
+
+    def _sparql(self, query: CompiledQuery, rows: list[Row]) -> list[tuple[Node | None, Result]]:
+        select, shape = query.sparql, query.shape
+        assert select is not None and shape is not None
+        names = None if select.star else set(select.projected)
+        seen: set = set()
+        found = []
+        for row in rows:
+            focus = row.get("this")
+            if focus is None:
+                continue
+            bound = {k: v for k, v in row.items() if names is None or k in names}
+            default_value = None if shape.is_property else focus
+            if "failure" in bound:
+                key = (focus, "failure")
+                if key in seen:
+                    continue
+                seen.add(key)
+                others = {k: v for k, v in bound.items() if k != "failure"}
+                result_value, result_path, variables = default_value, shape.path, others
+            else:
+                t = bound.pop("this", None)
+                p = bound.pop("path", None)
+                v = bound.pop("value", None)
+                if t is None and p is None and v is None:
+                    continue
+                key = (focus, t, p, v, tuple(sorted(bound.items())))
+                if key in seen:
+                    continue
+                seen.add(key)
+                v = default_value if v is None else v
+                variables = dict(bound)
+                if t is not None:
+                    variables["this"] = t
+                if p is not None:
+                    variables["path"] = p
+                if v is not None:
+                    variables["value"] = v
+                result_value, result_path = v, (p if p is not None else shape.path)
+            templates = [m for m in select.messages if m not in shape.messages]
+            texts = [_fill(str(m), variables) for m in [*templates, *shape.messages]]
+            result = Result(
+                focus, result_path, result_value, shape.node, SH.SPARQLConstraintComponent,
+                shape.severity, tuple(texts),
+            )
+            found.append((query.detail, result))
+        return found
+
+
+def _fill(message: str, variables: dict[str, Node]) -> str:
+    """pySHACL's substitution of ``{?var}`` / ``{$var}`` placeholders."""
+    for name, value in variables.items():
+        message = re.sub("{{[?$]{}}}".format(name), str(value), message)
+    return message
+
+
+def run_plan(
+    executor: Executor, plan: Plan, workers: int = 2,
+    describe: Callable[[Node], rdflib.Graph] | None = None,
+) -> tuple[list[Result], dict[tuple[Node, Node], list[Result]]]:
+    """Run every query; returns the report's results and the sh:node details by (shape, focus)."""
+    decoder = Decoder(describe)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        raw = list(pool.map(lambda q: executor.select_raw(q.text), plan.queries))
+    answers = executor.convert(raw)
+    results: list[Result] = []
+    details: dict[tuple[Node, Node], list[Result]] = defaultdict(list)
+    for query, rows in zip(plan.queries, answers, strict=True):
+        for detail, result in decoder.decode(query, rows):
+            if detail is None:
+                results.append(result)
+            else:
+                details[(detail, result.focus)].append(result)
+    return results, details
+
+
+def attach_details(
+    results: list[Result], details: dict[tuple[Node, Node], list[Result]],
+    shapes: ShapesGraph, depth: int = 0,
+) -> list[Result]:
+    """Nest the results of sh:node shapes under the sh:node results, as pySHACL's sh:detail."""
+    if not details or depth > 8:
+        return results
+    attached = []
+    for result in results:
+        if result.component == SH.NodeConstraintComponent and result.value is not None:
+            shape = shapes.shapes.get(result.shape)
+            nested = []
+            for node in shape.objects(SH.node) if shape else []:
+                nested.extend(details.get((node, result.value), []))
+            if nested:
+                children = attach_details(nested, details, shapes, depth + 1)
+                result = Result(*result.key(), result.messages, tuple(children))  # type: ignore[misc]
+        attached.append(result)
+    return attached
+
+
+def reduced_shapes(graph: rdflib.Graph, keep: set[Node]) -> rdflib.Graph:
+    """The shapes graph with the targets of every top-level shape not in ``keep`` removed."""
+    reduced = rdflib.Graph()
+    for prefix, namespace in graph.namespaces():
+        reduced.bind(prefix, namespace, override=True, replace=True)
+    targets = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target}
+    class_types = {RDFS.Class, *graph.subjects(RDFS.subClassOf, RDFS.Class)}
+    for s, p, o in graph:
+        if s not in keep and (p in targets or (p == RDF.type and o in class_types)):
+            continue
+        reduced.add((s, p, o))
+    return reduced
+
+
+def run_engine(
+    executor: Executor,
+    shapes_graph: rdflib.Graph,
+    focus_nodes: list[str] | None = None,
+    workers: int = 2,
+    pyshacl_fallback: Callable[[rdflib.Graph, rdflib.Graph], list[Result]] | None = None,
+    describe: Callable[[Node], rdflib.Graph] | None = None,
+    namespaces: dict[str, str] | None = None,
+) -> EngineReport:
+    """Validate the executor's data against ``shapes_graph``; compile, run, fall back."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    try:
+        shapes: ShapesGraph | None = ShapesGraph(shapes_graph)
+    except CannotCompile as exc:
+        shapes, whole_reason = None, str(exc)
+    if shapes is None:
+        if pyshacl_fallback is None:
+            raise CannotCompile(whole_reason)
+        results = pyshacl_fallback(executor.data_graph(), shapes_graph)
+        return EngineReport(results, {rdflib.URIRef("urn:spacecoop:all-shapes"): whole_reason})
+    facts = gather_facts(executor, shapes)
+    timings["facts"] = time.perf_counter() - start
+    mark = time.perf_counter()
+    nodes = [term(rdflib.URIRef(n)) for n in focus_nodes] if focus_nodes is not None else None
+    plan = Planner(shapes, facts, nodes, namespaces).plan()
+    timings["compile"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    results, details = run_plan(executor, plan, workers, describe)
+    results = attach_details(results, details, shapes)
+    timings["queries"] = time.perf_counter() - mark
+    if plan.fallback:
+        if pyshacl_fallback is None:
+            raise CannotCompile("; ".join(f"{s}: {r}" for s, r in plan.fallback.items()))
+        mark = time.perf_counter()
+        extra = pyshacl_fallback(executor.data_graph(), reduced_shapes(shapes_graph, set(plan.fallback)))
+        if focus_nodes is not None:
+            wanted = {rdflib.URIRef(n) for n in focus_nodes}
+            extra = [r for r in extra if r.focus in wanted]
+        results.extend(extra)
+        timings["pyshacl"] = time.perf_counter() - mark
+    return EngineReport(results, dict(plan.fallback), len(plan.queries), timings)

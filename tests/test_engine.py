@@ -1,0 +1,240 @@
+"""The fast engine's other contracts: engine choice, fallback to pySHACL, a remote endpoint,
+and incremental validation of the nodes a git change affects."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from spacecoop.config import load_config
+from spacecoop.engine import engine_results, validate_fast
+from spacecoop.engine.incremental import changes_since
+from spacecoop.load import load
+from spacecoop.validate import validate
+from tests.conftest import FIXTURES, REPO, run_cli
+
+MORE_BOOKS = """
+book:nameless a m:Book ;
+    m:author book:solaris ;
+    m:published "nineteen-sixty" .
+
+book:edited a m:Book ;
+    rdfs:label "Edited"@en ;
+    m:author person:lem .
+"""
+
+
+@pytest.fixture
+def broken_mini(tmp_path: Path) -> Path:
+    target = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "miniproject", target, ignore=shutil.ignore_patterns("dist"))
+    with open(target / "data" / "books.ttl", "a", encoding="utf-8") as f:
+        f.write(MORE_BOOKS)
+    return target
+
+
+def _keys(findings: list) -> list[tuple]:
+    return sorted(
+        (f.focus, f.path, f.value_term, f.shape, f.component, f.severity.label, f.message,
+         f.file, f.line, f.column) for f in findings
+    )
+
+
+def test_cli_engines_agree(broken_mini: Path) -> None:
+    runs = {}
+    for engine in ("fast", "pyshacl"):
+        done = run_cli("validate", "--engine", engine, "--format", "json", cwd=broken_mini)
+        assert done.returncode == 1, done.stderr
+        runs[engine] = json.loads(done.stdout)
+    assert runs["fast"]["engine"] == "fast"
+    assert runs["pyshacl"]["engine"] == "pyshacl"
+    assert len(runs["fast"]["findings"]) == 3
+    assert runs["fast"]["findings"] == runs["pyshacl"]["findings"]
+
+
+def test_unknown_engine_is_a_usage_error(broken_mini: Path) -> None:
+    done = run_cli("validate", "--engine", "jena", cwd=broken_mini)
+    assert done.returncode == 2
+    assert "unknown --engine" in done.stderr
+
+
+def test_build_reports_the_engine(broken_mini: Path) -> None:
+    done = run_cli("build", "--no-export", "--json", "--engine", "pyshacl", cwd=broken_mini)
+    assert json.loads(done.stdout)["engine"] == "pyshacl"
+    done = run_cli("build", "--no-export", "--json", cwd=broken_mini)
+    assert json.loads(done.stdout)["engine"] == "fast"
+
+
+COMPONENT = """
+@prefix ex: <https://example.org/mini/shapes/> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix m: <https://example.org/mini/def/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+ex:LabelLength a sh:ConstraintComponent ;
+    sh:parameter [ sh:path ex:shortLabel ] ;
+    sh:validator [ a sh:SPARQLAskValidator ;
+        sh:ask "ASK { FILTER (STRLEN(STR($value)) <= $shortLabel) }" ] .
+
+ex:ShortTitles a sh:NodeShape ;
+    sh:targetClass m:Book ;
+    sh:property [ sh:path rdfs:label ; ex:shortLabel 5 ] .
+"""
+
+
+def test_fallback_to_pyshacl_is_reported(broken_mini: Path) -> None:
+    """A shape the compiler leaves out runs on pySHACL; the run says which, results agree."""
+    (broken_mini / "shapes" / "component.ttl").write_text(COMPONENT)
+    dataset = load(load_config(broken_mini))
+    fast = validate_fast(dataset)
+    assert fast.fallback_shapes == ["https://example.org/mini/shapes/ShortTitles"]
+    assert fast.engine == "fast (pySHACL for 1 shapes)"
+    notes = [f for f in fast.findings if f.checker == "shacl-engine"]
+    assert [n.shape for n in notes] == fast.fallback_shapes
+    reference = validate(dataset, engine="pyshacl").findings
+    shacl = [f for f in fast.findings if f.checker == "shacl"]
+    assert _keys(shacl) == _keys(reference)
+    assert any("ShortTitles" in (f.shape or "") for f in reference)
+
+
+# --- a remote endpoint: a real `oxigraph serve` on a free loopback port ---------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path: Path) -> Iterator[str]:
+    binary = Path(REPO / ".venv" / "bin" / "oxigraph")
+    if not binary.exists():
+        found = shutil.which("oxigraph")
+        if found is None:
+            pytest.skip("the oxigraph server (PyPI package oxigraph) is not installed")
+        binary = Path(found)
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(binary), "serve", "--location", str(tmp_path / "oxigraph"), "--bind",
+         f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(url + "/", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_endpoint_gives_the_local_results(broken_mini: Path, oxigraph_server: str) -> None:
+    dataset = load(load_config(broken_mini))
+    body = ox.serialize(
+        (ox.Triple(t.subject, t.predicate, t.object) for t in dataset.triples("ontology", "data")),
+        format=ox.RdfFormat.N_TRIPLES,
+    )
+    loaded = httpx.post(
+        oxigraph_server + "/store?default", content=body,
+        headers={"Content-Type": "application/n-triples"}, timeout=30,
+    )
+    assert loaded.status_code in (200, 201, 204)
+    local = {r.key() for r in engine_results(dataset)[0].results}
+    remote = {r.key() for r in engine_results(dataset, endpoint=oxigraph_server + "/query")[0].results}
+    assert len(local) == 3
+    assert remote == local
+    done = run_cli("validate", "--endpoint", oxigraph_server + "/query", "--format", "json",
+                   cwd=broken_mini)
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert {f["focus"] for f in report["findings"]} == {
+        "https://example.org/mini/id/book/nameless",
+    }
+
+
+def test_unreachable_endpoint_is_a_clear_error(broken_mini: Path) -> None:
+    done = run_cli("validate", "--endpoint", f"http://127.0.0.1:{_free_port()}/query",
+                   cwd=broken_mini)
+    assert done.returncode == 2
+    assert "SPARQL endpoint" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+# --- incremental validation -------------------------------------------------------------------
+
+
+def _git(*args: str, cwd: Path) -> None:
+    environment = {
+        **os.environ, "GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
+    subprocess.run(["git", *args], cwd=cwd, env=environment, check=True, capture_output=True)
+
+
+def test_changed_since_equals_full_validation_restricted(broken_mini: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    _git("init", "-q", cwd=broken_mini)
+    _git("add", ".", cwd=broken_mini)
+    _git("commit", "-q", "-m", "start", cwd=broken_mini)
+    books = broken_mini / "data" / "books.ttl"
+    text = books.read_text().replace('rdfs:label "Edited"@en ;', 'rdfs:label "Edited"@en , "Again"@en ;')
+    books.write_text(text + '\nperson:lem m:published "1921" .\n')
+    config = load_config(broken_mini)
+    dataset = load(config)
+    change = changes_since(config, "HEAD", dataset)
+    assert change.files == ["data/books.ttl"]
+    assert set(change.subjects) == {
+        "https://example.org/mini/id/book/edited", "https://example.org/mini/id/person/lem",
+    }
+    # person:lem changed, so the books that name it as author are affected too
+    assert set(change.focus_nodes) == set(change.subjects) | {
+        "https://example.org/mini/id/book/solaris", "https://example.org/mini/id/book/fiasco",
+    }
+    full = validate_fast(dataset).findings
+    incremental = validate_fast(dataset, focus_nodes=change.focus_nodes).findings
+    assert _keys(incremental) == _keys([f for f in full if f.focus in change.focus_nodes])
+    assert any(f.focus == "https://example.org/mini/id/book/nameless" for f in full)
+    done = run_cli("validate", "--changed-since", "HEAD", "--format", "json", cwd=broken_mini)
+    assert "validating 4 affected nodes" in done.stderr
+    assert {f["focus"] for f in json.loads(done.stdout)["findings"]} <= set(change.focus_nodes)
+
+
+def test_changed_shapes_validate_everything(broken_mini: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    _git("init", "-q", cwd=broken_mini)
+    _git("add", ".", cwd=broken_mini)
+    _git("commit", "-q", "-m", "start", cwd=broken_mini)
+    shapes = broken_mini / "shapes" / "mini.ttl"
+    shapes.write_text(shapes.read_text() + "\n# a comment\n")
+    config = load_config(broken_mini)
+    change = changes_since(config, "HEAD", load(config))
+    assert change.focus_nodes is None
+    assert "shapes/mini.ttl" in change.reason
+
+
+def test_changed_since_unknown_revision(broken_mini: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    _git("init", "-q", cwd=broken_mini)
+    done = run_cli("validate", "--changed-since", "no-such-rev", cwd=broken_mini)
+    assert done.returncode == 2
+    assert "git" in done.stderr
+    assert "Traceback" not in done.stderr
