@@ -45,8 +45,19 @@ def broken_mini(tmp_path: Path) -> Path:
 
 def _keys(findings: list) -> list[tuple]:
     return sorted(
-        (f.focus, f.path, f.value_term, f.shape, f.component, f.severity.label, f.message,
-         f.file, f.line, f.column) for f in findings
+        (
+            f.focus,
+            f.path,
+            f.value_term,
+            f.shape,
+            f.component,
+            f.severity.label,
+            f.message,
+            f.file,
+            f.line,
+            f.column,
+        )
+        for f in findings
     )
 
 
@@ -126,9 +137,16 @@ def oxigraph_server(tmp_path: Path) -> Iterator[str]:
         binary = Path(found)
     port = _free_port()
     process = subprocess.Popen(
-        [str(binary), "serve", "--location", str(tmp_path / "oxigraph"), "--bind",
-         f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(binary),
+            "serve",
+            "--location",
+            str(tmp_path / "oxigraph"),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -151,16 +169,21 @@ def test_endpoint_gives_the_local_results(broken_mini: Path, oxigraph_server: st
         format=ox.RdfFormat.N_TRIPLES,
     )
     loaded = httpx.post(
-        oxigraph_server + "/store?default", content=body,
-        headers={"Content-Type": "application/n-triples"}, timeout=30,
+        oxigraph_server + "/store?default",
+        content=body,
+        headers={"Content-Type": "application/n-triples"},
+        timeout=30,
     )
     assert loaded.status_code in (200, 201, 204)
     local = {r.key() for r in engine_results(dataset)[0].results}
-    remote = {r.key() for r in engine_results(dataset, endpoint=oxigraph_server + "/query")[0].results}
+    remote = {
+        r.key() for r in engine_results(dataset, endpoint=oxigraph_server + "/query")[0].results
+    }
     assert len(local) == 3
     assert remote == local
-    done = run_cli("validate", "--endpoint", oxigraph_server + "/query", "--format", "json",
-                   cwd=broken_mini)
+    done = run_cli(
+        "validate", "--endpoint", oxigraph_server + "/query", "--format", "json", cwd=broken_mini
+    )
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     assert {f["focus"] for f in report["findings"]} == {
@@ -169,8 +192,9 @@ def test_endpoint_gives_the_local_results(broken_mini: Path, oxigraph_server: st
 
 
 def test_unreachable_endpoint_is_a_clear_error(broken_mini: Path) -> None:
-    done = run_cli("validate", "--endpoint", f"http://127.0.0.1:{_free_port()}/query",
-                   cwd=broken_mini)
+    done = run_cli(
+        "validate", "--endpoint", f"http://127.0.0.1:{_free_port()}/query", cwd=broken_mini
+    )
     assert done.returncode == 2
     assert "SPARQL endpoint" in done.stderr
     assert "Traceback" not in done.stderr
@@ -181,8 +205,11 @@ def test_unreachable_endpoint_is_a_clear_error(broken_mini: Path) -> None:
 
 def _git(*args: str, cwd: Path) -> None:
     environment = {
-        **os.environ, "GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.org",
-        "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.org",
+        **os.environ,
+        "GIT_AUTHOR_NAME": "test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
     }
     subprocess.run(["git", *args], cwd=cwd, env=environment, check=True, capture_output=True)
 
@@ -194,18 +221,22 @@ def test_changed_since_equals_full_validation_restricted(broken_mini: Path) -> N
     _git("add", ".", cwd=broken_mini)
     _git("commit", "-q", "-m", "start", cwd=broken_mini)
     books = broken_mini / "data" / "books.ttl"
-    text = books.read_text().replace('rdfs:label "Edited"@en ;', 'rdfs:label "Edited"@en , "Again"@en ;')
+    text = books.read_text().replace(
+        'rdfs:label "Edited"@en ;', 'rdfs:label "Edited"@en , "Again"@en ;'
+    )
     books.write_text(text + '\nperson:lem m:published "1921" .\n')
     config = load_config(broken_mini)
     dataset = load(config)
     change = changes_since(config, "HEAD", dataset)
     assert change.files == ["data/books.ttl"]
     assert set(change.subjects) == {
-        "https://example.org/mini/id/book/edited", "https://example.org/mini/id/person/lem",
+        "https://example.org/mini/id/book/edited",
+        "https://example.org/mini/id/person/lem",
     }
     # person:lem changed, so the books that name it as author are affected too
     assert set(change.focus_nodes) == set(change.subjects) | {
-        "https://example.org/mini/id/book/solaris", "https://example.org/mini/id/book/fiasco",
+        "https://example.org/mini/id/book/solaris",
+        "https://example.org/mini/id/book/fiasco",
     }
     full = validate_fast(dataset).findings
     incremental = validate_fast(dataset, focus_nodes=change.focus_nodes).findings

@@ -28,7 +28,12 @@ from spacecoop.load import LoadedDataset, load
 from spacecoop.validate import validate
 from tests.conftest import FIXTURES, REPO, SHARED
 from tests.support.engines import (
-    compare_core, compare_rules, dataset_of, fast_keys, pyshacl_keys, show,
+    compare_core,
+    compare_rules,
+    dataset_of,
+    fast_keys,
+    pyshacl_keys,
+    show,
 )
 
 SUITE = SHARED / "w3c" / "data-shapes"
@@ -73,7 +78,8 @@ def test_w3c_suite(entry) -> None:  # type: ignore[no-untyped-def]
 
     dataset = dataset_of(
         [("data", entry.data), ("shapes", entry.shapes)],
-        lambda path: base_iri(SUITE, path), SUITE,
+        lambda path: base_iri(SUITE, path),
+        SUITE,
     )
     try:
         reference = pyshacl_keys(dataset)
@@ -118,9 +124,23 @@ def test_generated_data(tmp_path: Path) -> None:
     engine finds every planted violation and nothing else."""
     project = tmp_path / "gen"
     done = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "generate.py"), "--size", "2k", "--seed", "3",
-         "--violations", "0.2", "--project", str(REPO), "--out", str(project)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            str(REPO / "scripts" / "generate.py"),
+            "--size",
+            "2k",
+            "--seed",
+            "3",
+            "--violations",
+            "0.2",
+            "--project",
+            str(REPO),
+            "--out",
+            str(project),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     expected = json.loads((project / "expected.json").read_text())
@@ -135,10 +155,13 @@ def test_generated_data(tmp_path: Path) -> None:
     assert_same(reference, fast, "generated data, core shapes")
     reference, fast = compare_rules(dataset)
     blind = {
-        k for k in fast
-        if (str(k[0]), str(k[4]), str(k[3])) in {
+        k
+        for k in fast
+        if (str(k[0]), str(k[4]), str(k[3]))
+        in {
             (v["focus"], v["component"], v["shape"])
-            for v in expected["violations"] if v.get("pyshacl_blind")
+            for v in expected["violations"]
+            if v.get("pyshacl_blind")
         }
     }
     assert_same(reference, fast - blind, "generated data, SHACL-SPARQL shapes")
@@ -201,8 +224,10 @@ def test_invalid_fixtures(tmp_path: Path) -> None:
         for fixture in group:
             expected = json.loads(fixture.with_suffix(".expected.json").read_text())
             found = [
-                f for f in findings
-                if f.focus == expected["focus"] and f.shape == expected["shape"]
+                f
+                for f in findings
+                if f.focus == expected["focus"]
+                and f.shape == expected["shape"]
                 and (f.component or "") == expected["component"]
                 and f.severity.label == expected["severity"].lower()
                 and f.file == f"data/{fixture.name}"
@@ -267,7 +292,9 @@ def test_results_are_rdf_terms_of_the_data(tmp_path: Path) -> None:
         "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; "
         "sh:datatype xsd:integer ] .\n"
     )
-    dataset = dataset_of([("data", path), ("shapes", path)], lambda p: "http://example.org/", tmp_path)
+    dataset = dataset_of(
+        [("data", path), ("shapes", path)], lambda p: "http://example.org/", tmp_path
+    )
     values = {k[2] for k in fast_keys(dataset)}
     assert rdflib.Literal("4.0", datatype=rdflib.XSD.decimal) in values
     assert rdflib.Literal("7", datatype=rdflib.XSD.byte) in values

@@ -524,7 +524,7 @@ def publish(
         str, typer.Option(help="oxigraph|fuseki|graphdb|virtuoso|generic (gives the paths).")
     ] = "oxigraph",
     graph: Annotated[
-        str | None, typer.Option(help="Live graph IRI (default: [tool.spacecoop] publish_graph).")
+        str | None, typer.Option(help="Live graph IRI (default: publish_graph of tool.spacecoop).")
     ] = None,
     dataset: Annotated[
         str | None, typer.Option(help="Fuseki dataset or GraphDB repository name.")
@@ -581,6 +581,13 @@ def publish(
             f"{len(plan.removed)} ({plan.unchanged} unchanged). Nothing was written.",
             markup=False,
         )
+        if plan.rewritten:
+            out.print(
+                f"{plan.rewritten} more triple(s) differ only in how the store writes a literal "
+                "(its canonical form or datatype, e.g. xsd:positiveInteger kept as xsd:integer): "
+                "not counted as changes",
+                markup=False,
+            )
         if not state.quiet:
             limit = 1_000_000 if state.verbose else 5
             for sign, lines in (("+", plan.added), ("-", plan.removed)):

@@ -307,7 +307,10 @@ class RemoteStore:
 
     def select(self, query: str, what: str) -> list[dict[str, dict[str, str]]]:
         response = self.request(
-            "POST", self.target.query_url, what, data={"query": query},
+            "POST",
+            self.target.query_url,
+            what,
+            data={"query": query},
             headers={"Accept": SPARQL_JSON},
         )
         try:
@@ -350,15 +353,23 @@ class RemoteStore:
 
     def upload(self, graph: ox.NamedNode, data: bytes, replace: bool, what: str) -> None:
         self.request(
-            "PUT" if replace else "POST", self.target.gsp_url, what,
-            params={"graph": graph.value}, content=data, headers={"Content-Type": NTRIPLES},
+            "PUT" if replace else "POST",
+            self.target.gsp_url,
+            what,
+            params={"graph": graph.value},
+            content=data,
+            headers={"Content-Type": NTRIPLES},
         )
 
     def download(self, graph: ox.NamedNode) -> list[ox.Triple]:
         """The triples of ``graph`` by GSP ``GET`` (none when the graph does not exist)."""
         what = f"downloading {graph}"
         response = self.request(
-            "GET", self.target.gsp_url, what, ok=(404,), params={"graph": graph.value},
+            "GET",
+            self.target.gsp_url,
+            what,
+            ok=(404,),
+            params={"graph": graph.value},
             headers={"Accept": f"{NTRIPLES}, text/turtle;q=0.9, application/rdf+xml;q=0.5"},
         )
         if response.status_code == 404:
@@ -373,24 +384,23 @@ class RemoteStore:
                 f"{exc}"
             ) from None
 
-
     def select_triples(self, graph: ox.NamedNode, page: int = 10_000) -> list[ox.Triple]:
         """The triples of ``graph`` by paged SPARQL ``SELECT`` (ordered, so pages do not
         overlap): for servers that cap one answer (Virtuoso's ``ResultSetMaxRows``). A short
-        page does not end the loop, only an empty one, so any server cap works."""
+        page does not end the loop, only an empty one, so any server cap works. The order is
+        in a subquery because Virtuoso refuses ``ORDER BY`` with ``OFFSET + LIMIT`` above
+        10,000 (error SR353) but pages an ordered subquery; the caller checks the total."""
         found: list[ox.Triple] = []
         while True:
             rows = self.select(
-                f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} "
-                f"ORDER BY ?s ?p ?o LIMIT {page} OFFSET {len(found)}",
+                f"SELECT ?s ?p ?o WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ GRAPH {graph} "
+                f"{{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o }} }} LIMIT {page} OFFSET {len(found)}",
                 f"reading {graph} page by page",
             )
             if not rows:
                 return found
             try:
-                found.extend(
-                    ox.Triple(_term(r["s"]), _term(r["p"]), _term(r["o"])) for r in rows
-                )
+                found.extend(ox.Triple(_term(r["s"]), _term(r["p"]), _term(r["o"])) for r in rows)
             except (KeyError, ValueError, TypeError) as exc:
                 raise PublishError(
                     f"reading {graph}: {self.target.query_url} sent a row that is not a triple: "
@@ -515,7 +525,9 @@ def publish(
             for number, chunk in enumerate(chunks, start=1):
                 step(f"uploading chunk {number}/{len(chunks)} into {staging.value}")
                 remote.upload(
-                    staging, chunk, replace=number == 1,
+                    staging,
+                    chunk,
+                    replace=number == 1,
                     what=f"uploading chunk {number}/{len(chunks)} into the staging graph {staging}",
                 )
                 staged_chunks = number
@@ -539,8 +551,14 @@ def publish(
             f"{len(triples)} were published (another writer, or the store altered the data)"
         )
     return PublishResult(
-        live.value, staging.value, len(triples), len(chunks), previous, now,
-        [g.value for g in leftovers], time.perf_counter() - started,
+        live.value,
+        staging.value,
+        len(triples),
+        len(chunks),
+        previous,
+        now,
+        [g.value for g in leftovers],
+        time.perf_counter() - started,
     )
 
 
@@ -567,21 +585,32 @@ def _drop_quietly(remote: RemoteStore, staging: ox.NamedNode, failure: BaseExcep
 
 @dataclass
 class PublishPlan:
-    """What a publish would change: the triples it would add and remove (N-Triples lines)."""
+    """What a publish would change: the triples it would add and remove (N-Triples lines).
+
+    Triples are compared as a store that keeps values (Oxigraph) would hold them: a literal
+    written differently but with the same value and type family (``"012"^^xsd:positiveInteger``
+    and ``"12"^^xsd:integer``) is no change; such triples are counted in ``rewritten``.
+    """
 
     graph: str
     export_triples: int
     live_triples: int
     added: list[str]
     removed: list[str]
-
-    @property
-    def unchanged(self) -> int:
-        return self.export_triples - len(self.added)
+    unchanged: int
+    rewritten: int = 0
 
     @property
     def changes(self) -> bool:
         return bool(self.added or self.removed)
+
+
+def canonical_lines(triples: Iterable[ox.Triple]) -> set[str]:
+    """N-Triples lines of ``triples`` as pyoxigraph stores them (canonical literals, derived
+    integer types as ``xsd:integer``), blank nodes labelled by content."""
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    return {_line(t) for t in relabel(q.triple for q in store)}
 
 
 def plan_publish(triples: Sequence[ox.Triple], target: Target, graph: str) -> PublishPlan:
@@ -589,22 +618,28 @@ def plan_publish(triples: Sequence[ox.Triple], target: Target, graph: str) -> Pu
     live = graph_iri(graph)
     with RemoteStore(target) as remote:
         counted = remote.count(live)
-        current_lines = {_line(t) for t in relabel(remote.download(live))}
-        if len(current_lines) != counted:
+        current = relabel(remote.download(live))
+        if len({_line(t) for t in current}) != counted:
             # The server capped the download (Virtuoso's ResultSetMaxRows): read it in pages.
-            current_lines = {_line(t) for t in relabel(remote.select_triples(live))}
+            current = relabel(remote.select_triples(live))
+    current_lines = {_line(t) for t in current}
     if len(current_lines) != counted:
         raise PublishError(
             f"reading {live} from {target.base_url} gave {len(current_lines)} triples where "
             f"the store counts {counted} (a server cap on results, or a concurrent writer)"
         )
     export_lines = {_line(t) for t in triples}
+    differing = export_lines - current_lines
+    canonical_export, canonical_live = canonical_lines(triples), canonical_lines(current)
+    added = sorted(canonical_export - canonical_live)
     return PublishPlan(
         live.value,
         len(export_lines),
         counted,
-        sorted(export_lines - current_lines),
-        sorted(current_lines - export_lines),
+        added,
+        sorted(canonical_live - canonical_export),
+        len(export_lines) - len(differing),
+        max(len(differing) - len(added), 0),
     )
 
 

@@ -17,7 +17,10 @@ from spacecoop.engine.shapes import ShapesGraph
 from spacecoop.graphs import to_rdflib
 from spacecoop.load import LoadedDataset, parse_file
 from spacecoop.validate import (
-    bind_prefixes, report_results, run_pyshacl, shapes_and_data,
+    bind_prefixes,
+    report_results,
+    run_pyshacl,
+    shapes_and_data,
 )
 
 Key = tuple
@@ -88,17 +91,25 @@ def compare_rules(dataset: LoadedDataset, sample: int = 40, seed: int = 1) -> tu
     shapes_graph, rules, _ = split_shapes(dataset)
     reduced = reduced_shapes(shapes_graph, rules)
     full = engine_results(dataset, shapes_graph=reduced)[0].results
-    candidates = sorted({
-        t.subject.value for t in dataset.triples("ontology", "data")
-        if type(t.subject).__name__ == "NamedNode"
-    })
+    candidates = sorted(
+        {
+            t.subject.value
+            for t in dataset.triples("ontology", "data")
+            if type(t.subject).__name__ == "NamedNode"
+        }
+    )
     chosen = set(random.Random(seed).sample(candidates, min(sample, len(candidates))))
     chosen |= {str(r.focus) for r in full if isinstance(r.focus, rdflib.URIRef)}
     focus = sorted(chosen)
     data, _ = shapes_and_data(dataset)
     _, report, _ = pyshacl.validate(
-        data, shacl_graph=reduced, inference="none", advanced=True, allow_warnings=True,
-        abort_on_first=False, focus_nodes=[rdflib.URIRef(f) for f in focus],
+        data,
+        shacl_graph=reduced,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        abort_on_first=False,
+        focus_nodes=[rdflib.URIRef(f) for f in focus],
     )
     reference = keys(report_results(report))
     fast = keys(engine_results(dataset, focus_nodes=focus, shapes_graph=reduced)[0].results)

@@ -91,7 +91,7 @@ def canonical(triples: list[ox.Triple]) -> set[str]:
 
 
 def rdflib_graph(triples: list[ox.Triple]) -> rdflib.Graph:
-    return to_rdflib(triples)
+    return to_rdflib(triples, normalize=True)
 
 
 def load_json(path: Path) -> dict:

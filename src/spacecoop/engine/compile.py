@@ -34,27 +34,57 @@ from spacecoop.engine.core.other import Closed, HasValue, In
 from spacecoop.engine.core.property_pair import Disjoint, Equals, LessThan, LessThanOrEquals
 from spacecoop.engine.core.shape_based import Node, Property, QualifiedValueShape
 from spacecoop.engine.core.string_based import (
-    LanguageIn, MaxLength, MinLength, Pattern, UniqueLang,
+    LanguageIn,
+    MaxLength,
+    MinLength,
+    Pattern,
+    UniqueLang,
 )
 from spacecoop.engine.core.value_range import MaxExclusive, MaxInclusive, MinExclusive, MinInclusive
 from spacecoop.engine.core.value_type import Class, Datatype, NodeKind
 from spacecoop.engine.paths import has_zero_length, sparql_path
 from spacecoop.engine.shapes import CannotCompile, Shape, ShapesGraph
 from spacecoop.engine.sparql_constraints import (
-    Select, SparqlConstraint, custom_components, target_select,
+    Select,
+    SparqlConstraint,
+    custom_components,
+    target_select,
 )
 from spacecoop.engine.targets import FocusSource, RestrictedSource, TargetSource, ValueSource
 from spacecoop.engine.terms import Variables, term
 
 COMPONENTS: tuple[type[Component], ...] = (
-    Class, Datatype, NodeKind, MinCount, MaxCount, MinExclusive, MinInclusive, MaxExclusive,
-    MaxInclusive, Not, And, Or, Xone, MinLength, MaxLength, Pattern, LanguageIn, UniqueLang,
-    Equals, Disjoint, LessThan, LessThanOrEquals, Node, Property, QualifiedValueShape, Closed,
-    HasValue, In, SparqlConstraint,
+    Class,
+    Datatype,
+    NodeKind,
+    MinCount,
+    MaxCount,
+    MinExclusive,
+    MinInclusive,
+    MaxExclusive,
+    MaxInclusive,
+    Not,
+    And,
+    Or,
+    Xone,
+    MinLength,
+    MaxLength,
+    Pattern,
+    LanguageIn,
+    UniqueLang,
+    Equals,
+    Disjoint,
+    LessThan,
+    LessThanOrEquals,
+    Node,
+    Property,
+    QualifiedValueShape,
+    Closed,
+    HasValue,
+    In,
+    SparqlConstraint,
 )
-PARAMETERS: dict[rdflib.URIRef, type[Component]] = {
-    p: c for c in COMPONENTS for p in c.parameters
-}
+PARAMETERS: dict[rdflib.URIRef, type[Component]] = {p: c for c in COMPONENTS for p in c.parameters}
 _UNSUPPORTED = {
     SH.target: "SHACL-AF custom targets (sh:target)",
     SH.expression: "SHACL-AF node expressions (sh:expression)",
@@ -128,7 +158,9 @@ class Compiler:
     ) -> None:
         self.shapes = shapes
         self.facts = facts
-        self.namespaces = namespaces or {}  # prefixes of the data graph (pySHACL's SPARQL sees them)
+        self.namespaces = (
+            namespaces or {}
+        )  # prefixes of the data graph (pySHACL's SPARQL sees them)
         self.vars = Variables()
         self._components: dict[rdflib.term.Node, list[Component]] = {}
         self._stack: list[tuple[rdflib.term.Node, str]] = []
@@ -169,7 +201,10 @@ class Compiler:
         return f"{focus} {self.path(shape)} {v} .", v
 
     def at_least(
-        self, shape: Shape, focus: str, count: int,
+        self,
+        shape: Shape,
+        focus: str,
+        count: int,
         qualifies: Callable[[str], str] | None = None,
     ) -> str:
         """An expression: ``focus`` has at least ``count`` distinct (qualifying) values."""
@@ -247,7 +282,10 @@ class Planner:
     """Files every reported check of every top-level shape under its focus source."""
 
     def __init__(
-        self, shapes: ShapesGraph, facts: DataFacts, focus_nodes: list[str] | None = None,
+        self,
+        shapes: ShapesGraph,
+        facts: DataFacts,
+        focus_nodes: list[str] | None = None,
         namespaces: dict[str, str] | None = None,
     ) -> None:
         self.shapes = shapes
@@ -292,7 +330,11 @@ class Planner:
         return group
 
     def _report(
-        self, shape: Shape, source: FocusSource, groups: dict[str, _Group], chain: list,
+        self,
+        shape: Shape,
+        source: FocusSource,
+        groups: dict[str, _Group],
+        chain: list,
         detail: rdflib.term.Node | None = None,
     ) -> None:
         """File the checks whose results pySHACL reports for ``shape`` at ``source``.
@@ -355,12 +397,14 @@ class Planner:
         for start in range(0, len(group.flags), _MAX_FLAGS):
             chunk = group.flags[start : start + _MAX_FLAGS]
             columns = [f"?_f{i}" for i in range(len(chunk))]
-            projection = " ".join(f"({e} AS {c})" for (_, e), c in zip(chunk, columns))
+            projection = " ".join(f"({e} AS {c})" for (_, e), c in zip(chunk, columns, strict=True))
             text = (
                 f"SELECT ?this {projection} WHERE {{ {source.pattern('?this')} "
                 f"FILTER({any_of([e for _, e in chunk])}) }}"
             )
-            yield CompiledQuery(text, "flags", [(c, check) for (check, _), c in zip(chunk, columns)])
+            yield CompiledQuery(
+                text, "flags", [(c, check) for (check, _), c in zip(chunk, columns, strict=True)]
+            )
         for path, entries in sorted(group.values.items()):
             columns, expressions, checks = [], [], []
             scannable = source.scannable
@@ -372,7 +416,8 @@ class Planner:
                     checks.append(check)
             if not expressions:
                 continue
-            projection = " ".join(f"({e} AS {c})" for e, c in zip(expressions, columns))
+            pairs = zip(expressions, columns, strict=True)
+            projection = " ".join(f"({e} AS {c})" for e, c in pairs)
             if scannable:
                 text = (
                     f"SELECT ?this ?v {projection} WHERE {{ {{ SELECT DISTINCT ?this ?v WHERE {{ "
@@ -384,7 +429,7 @@ class Planner:
                     f"SELECT DISTINCT ?this ?v {projection} WHERE {{ {source.pattern('?this')} "
                     f"?this {path} ?v . FILTER({any_of(expressions)}) }}"
                 )
-            yield CompiledQuery(text, "values", list(zip(columns, checks)))
+            yield CompiledQuery(text, "values", list(zip(columns, checks, strict=True)))
         for check, spec in group.rows:
             variables = ["?this"] + [
                 v for v in (spec.value, spec.path, *spec.keys) if v and v != "?this"
@@ -417,12 +462,47 @@ def class_references(shapes: ShapesGraph) -> list[str]:
     return sorted(found)
 
 
+def datatype_predicates(shapes: ShapesGraph, datatypes: set[str]) -> list[str] | None:
+    """The predicates whose objects may meet a sh:datatype check of ``datatypes``; None when
+    a check may meet other nodes too (complex paths, focus nodes checked directly)."""
+    graph = shapes.graph
+    members = (SH["or"], SH["and"], SH.xone)
+    single = (SH["not"], SH.node, SH.qualifiedValueShape)
+
+    def checks(node: rdflib.term.Node, seen: set) -> bool:
+        """Whether values checked against this shape may meet a datatype check themselves."""
+        if node in seen:
+            return False
+        seen.add(node)
+        if any(str(d) in datatypes for d in graph.objects(node, SH.datatype)):
+            return True
+        nested = [m for p in single for m in graph.objects(node, p)]
+        nested += [m for p in members for head in graph.objects(node, p) for m in graph.items(head)]
+        return any(checks(m, seen) for m in nested if next(graph.objects(m, SH.path), None) is None)
+
+    found: set[str] = set()
+    for shape in shapes.shapes.values():
+        if not checks(shape.node, set()):
+            continue
+        if not shape.is_property:
+            if shape.targets:
+                return None  # a focus node itself is checked
+            continue  # reached through a property shape, whose path is listed below
+        if not isinstance(shape.path, rdflib.URIRef):
+            return None
+        found.add(term(shape.path))
+    # node shapes used as values (sh:or members...) are checked at the paths that use them
+    return sorted(found)
+
+
 def datatype_references(shapes: ShapesGraph) -> list[str]:
     """Every sh:datatype whose lexical forms rdflib checks."""
     from spacecoop.engine.core.value_type import CHECKED
 
     found = {
-        str(d) for s in shapes.shapes.values() for d in s.objects(SH.datatype)
+        str(d)
+        for s in shapes.shapes.values()
+        for d in s.objects(SH.datatype)
         if isinstance(d, rdflib.URIRef)
     }
     return sorted(found & CHECKED)

@@ -43,12 +43,11 @@ class Executor(Protocol):
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # Datatypes whose literals the store keeps as values, so it may answer with another lexical
 # form ("4.0" -> "4") or, for the integer family, another datatype (xsd:byte -> xsd:integer).
-VALUE_TYPES = frozenset(XSD + t for t in (
-    "integer decimal double float boolean date dateTime dateTimeStamp time duration "
-    "dayTimeDuration yearMonthDuration gYear gYearMonth gMonth gDay gMonthDay byte short int "
-    "long nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger unsignedByte "
-    "unsignedShort unsignedInt unsignedLong"
-).split())
+_VALUE_TYPES = """integer decimal double float boolean date dateTime dateTimeStamp time duration
+dayTimeDuration yearMonthDuration gYear gYearMonth gMonth gDay gMonthDay byte short int long
+nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger unsignedByte
+unsignedShort unsignedInt unsignedLong"""
+VALUE_TYPES = frozenset(XSD + t for t in _VALUE_TYPES.split())
 
 
 class StoreExecutor:
@@ -100,7 +99,6 @@ class StoreExecutor:
 
     def convert(self, answers: list[list[dict]]) -> list[list[Row]]:
         originals = self._originals(answers)
-        converted = []
         with quiet_rdflib():
             return self._convert(answers, originals)
 
@@ -109,16 +107,22 @@ class StoreExecutor:
         for rows in answers:
             out = []
             for row in rows:
-                out.append({
-                    name: to_rdflib_term(originals.get(value, value)) for name, value in row.items()
-                })
+                out.append(
+                    {
+                        name: to_rdflib_term(originals.get(value, value))
+                        for name, value in row.items()
+                    }
+                )
             converted.append(out)
         return converted
 
     def _originals(self, answers: list[list[dict]]) -> dict:
         """The data's own literal for each store literal that may have been normalized."""
         wanted = {
-            value for rows in answers for row in rows for value in row.values()
+            value
+            for rows in answers
+            for row in rows
+            for value in row.values()
             if isinstance(value, ox.Literal) and value.datatype.value in VALUE_TYPES
         }
         if not wanted or self._quads is None:
@@ -145,14 +149,20 @@ class StoreExecutor:
                 pending.append(o)
         return graph
 
-    def stored_forms(self, datatypes: set[str]) -> list[tuple[ox.Literal, ox.Literal]]:
-        """(as written, as stored) for every literal of ``datatypes`` in the data."""
+    def stored_forms(
+        self, datatypes: set[str], predicates: set[str] | None = None
+    ) -> list[tuple[ox.Literal, ox.Literal]]:
+        """(as written, as stored) for every literal of ``datatypes`` in the data (objects of
+        ``predicates`` only, when given)."""
         if self._quads is None:
             return []
         literal = ox.Literal
         written = [
-            o for q in self._quads
-            if type(o := q.object) is literal and o.datatype.value in datatypes
+            o
+            for q in self._quads
+            if type(o := q.object) is literal
+            and o.datatype.value in datatypes
+            and (predicates is None or q.predicate.value in predicates)
         ]
         return list(zip(written, _stored(written), strict=True))
 
@@ -183,7 +193,8 @@ def collapsed_datatypes(datatypes: list[str]) -> set[str]:
     """Datatypes a pyoxigraph store does not keep (it answers xsd:integer for xsd:byte)."""
     literals = [ox.Literal("1", datatype=ox.NamedNode(d)) for d in datatypes]
     return {
-        d for d, stored in zip(datatypes, _stored(literals), strict=True)
+        d
+        for d, stored in zip(datatypes, _stored(literals), strict=True)
         if stored.datatype.value != d
     }
 
@@ -201,9 +212,7 @@ class EndpointExecutor:
         import httpx
 
         try:
-            response = self.client.post(
-                self.url, data={"query": query}, headers={"Accept": accept}
-            )
+            response = self.client.post(self.url, data={"query": query}, headers={"Accept": accept})
         except httpx.HTTPError as exc:
             raise SpacecoopError(f"SPARQL endpoint {self.url}: {exc}") from None
         if response.status_code != 200:
@@ -226,8 +235,7 @@ class EndpointExecutor:
     def convert(self, answers: list[list[dict]]) -> list[list[Row]]:
         with quiet_rdflib():
             return [
-                [{k: to_rdflib_term(v) for k, v in row.items()} for row in rows]
-                for rows in answers
+                [{k: to_rdflib_term(v) for k, v in row.items()} for row in rows] for rows in answers
             ]
 
     def select(self, query: str) -> list[Row]:

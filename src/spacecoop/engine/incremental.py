@@ -114,7 +114,9 @@ def changes_since(config: Config, revision: str, dataset: LoadedDataset) -> Chan
     for path in files:
         resolved = path.resolve()
         if resolved in kinds["shapes"] or resolved in kinds["ontology"]:
-            change.reason = f"{config.relative(path)} changed: shapes and vocabulary affect all nodes"
+            change.reason = (
+                f"{config.relative(path)} changed: shapes and vocabulary affect all nodes"
+            )
             return change
     subjects: set[str] = set()
     for path in files:
@@ -134,8 +136,10 @@ def referrers(dataset: LoadedDataset, subjects: set[str]) -> set[str]:
     found = set()
     for triple in dataset.triples("ontology", "data"):
         o = triple.object
-        if isinstance(o, ox.NamedNode) and o.value in subjects and isinstance(
-            triple.subject, ox.NamedNode
+        if (
+            isinstance(o, ox.NamedNode)
+            and o.value in subjects
+            and isinstance(triple.subject, ox.NamedNode)
         ):
             found.add(triple.subject.value)
     return found

@@ -27,7 +27,10 @@ def _s(graph: rdflib.Graph, node: Node) -> str:
 
 
 def generic(
-    shape: Shape, component: rdflib.URIRef, focus: Node, value: Node | None,
+    shape: Shape,
+    component: rdflib.URIRef,
+    focus: Node,
+    value: Node | None,
     describe: Callable[[Node], rdflib.Graph] | None = None,
 ) -> list[str]:
     """pySHACL 0.40's message for a result of ``component`` without sh:message."""

@@ -21,7 +21,13 @@ import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
 from spacecoop.engine.compile import (
-    CompiledQuery, DataFacts, Plan, Planner, class_references, datatype_references,
+    CompiledQuery,
+    DataFacts,
+    Plan,
+    Planner,
+    class_references,
+    datatype_predicates,
+    datatype_references,
 )
 from spacecoop.engine.core.value_type import candidate_filter, pyshacl_accepts
 from spacecoop.engine.executors import Executor, Row, collapsed_datatypes
@@ -45,10 +51,9 @@ class EngineReport:
 
 _MAX_GOOD = 5000  # distinct values listed per datatype the store does not keep
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGER_FAMILY = [_XSD + t for t in (
-    "byte short int long nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger "
-    "unsignedByte unsignedShort unsignedInt unsignedLong"
-).split()]
+_FAMILY = """byte short int long nonNegativeInteger positiveInteger nonPositiveInteger
+negativeInteger unsignedByte unsignedShort unsignedInt unsignedLong"""
+_INTEGER_FAMILY = [_XSD + t for t in _FAMILY.split()]
 
 
 def gather_facts(executor: Executor, shapes: ShapesGraph) -> DataFacts:
@@ -66,8 +71,15 @@ def gather_facts(executor: Executor, shapes: ShapesGraph) -> DataFacts:
         facts.closures = {c: sorted(s) for c, s in closure.items()}
     datatypes = datatype_references(shapes)
     if datatypes:
-        raw = executor.select_raw(
-            f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o . FILTER({candidate_filter(datatypes)}) }}"
+        predicates = datatype_predicates(shapes, set(datatypes))
+        scope = f"VALUES ?p {{ {' '.join(predicates)} }} " if predicates is not None else ""
+        raw = (
+            executor.select_raw(
+                f"SELECT DISTINCT ?o WHERE {{ {scope}?s ?p ?o . "
+                f"FILTER({candidate_filter(datatypes)}) }}"
+            )
+            if predicates != []
+            else []
         )
         bad: dict[str, list[str]] = defaultdict(list)
         for row in raw:
@@ -84,7 +96,8 @@ def gather_facts(executor: Executor, shapes: ShapesGraph) -> DataFacts:
             # datatype (as written in the data) and that rdflib accepts, in their stored form.
             good: dict[str, set[str]] = defaultdict(set)
             genuine, impostors = set(), set()
-            for written, stored in executor.stored_forms(collapsed | family | {integer}):
+            only = {p[1:-1] for p in predicates} if predicates is not None else None
+            for written, stored in executor.stored_forms(collapsed | family | {integer}, only):
                 kind = written.datatype.value
                 if kind in collapsed and pyshacl_accepts(written.value, kind):
                     good[kind].add(term(stored))
@@ -140,7 +153,12 @@ class Decoder:
                     value = row.get(check.value[1:])
                 path = row.get(check.path[1:]) if check.path else shape.path
                 result = Result(
-                    focus, path, value, shape.node, check.component, shape.severity,
+                    focus,
+                    path,
+                    value,
+                    shape.node,
+                    check.component,
+                    shape.severity,
                     self.messages(shape, check.component, focus, value),
                 )
                 found.append((check.detail, result))
@@ -187,8 +205,13 @@ class Decoder:
             templates = [m for m in select.messages if m not in shape.messages]
             texts = [_fill(str(m), variables) for m in [*templates, *shape.messages]]
             result = Result(
-                focus, result_path, result_value, shape.node, SH.SPARQLConstraintComponent,
-                shape.severity, tuple(texts),
+                focus,
+                result_path,
+                result_value,
+                shape.node,
+                SH.SPARQLConstraintComponent,
+                shape.severity,
+                tuple(texts),
             )
             found.append((query.detail, result))
         return found
@@ -197,18 +220,29 @@ class Decoder:
 def _fill(message: str, variables: dict[str, Node]) -> str:
     """pySHACL's substitution of ``{?var}`` / ``{$var}`` placeholders."""
     for name, value in variables.items():
-        message = re.sub("{{[?$]{}}}".format(name), str(value), message)
+        message = re.sub(f"{{[?$]{name}}}", str(value), message)
     return message
 
 
+_COST = {"sparql": 0, "flags": 1, "rows": 2, "values": 3}
+
+
 def run_plan(
-    executor: Executor, plan: Plan, workers: int = 2,
+    executor: Executor,
+    plan: Plan,
+    workers: int = 2,
     describe: Callable[[Node], rdflib.Graph] | None = None,
 ) -> tuple[list[Result], dict[tuple[Node, Node], list[Result]]]:
     """Run every query; returns the report's results and the sh:node details by (shape, focus)."""
     decoder = Decoder(describe)
+    # The likely slowest first (SHACL-SPARQL, then the per-focus queries), so that the two
+    # threads end together.
+    order = sorted(range(len(plan.queries)), key=lambda i: _COST.get(plan.queries[i].kind, 9))
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        raw = list(pool.map(lambda q: executor.select_raw(q.text), plan.queries))
+        done = list(pool.map(lambda i: executor.select_raw(plan.queries[i].text), order))
+    raw: list[list[dict]] = [[] for _ in plan.queries]
+    for i, rows in zip(order, done, strict=True):
+        raw[i] = rows
     answers = executor.convert(raw)
     results: list[Result] = []
     details: dict[tuple[Node, Node], list[Result]] = defaultdict(list)
@@ -222,8 +256,10 @@ def run_plan(
 
 
 def attach_details(
-    results: list[Result], details: dict[tuple[Node, Node], list[Result]],
-    shapes: ShapesGraph, depth: int = 0,
+    results: list[Result],
+    details: dict[tuple[Node, Node], list[Result]],
+    shapes: ShapesGraph,
+    depth: int = 0,
 ) -> list[Result]:
     """Nest the results of sh:node shapes under the sh:node results, as pySHACL's sh:detail."""
     if not details or depth > 8:
@@ -291,7 +327,9 @@ def run_engine(
         if pyshacl_fallback is None:
             raise CannotCompile("; ".join(f"{s}: {r}" for s, r in plan.fallback.items()))
         mark = time.perf_counter()
-        extra = pyshacl_fallback(executor.data_graph(), reduced_shapes(shapes_graph, set(plan.fallback)))
+        extra = pyshacl_fallback(
+            executor.data_graph(), reduced_shapes(shapes_graph, set(plan.fallback))
+        )
         if focus_nodes is not None:
             wanted = {rdflib.URIRef(n) for n in focus_nodes}
             extra = [r for r in extra if r.focus in wanted]

@@ -1,4 +1,4 @@
-"""Shapes and the shapes graph (SHACL §2.1–2.3), read the way the reference engine reads them.
+"""Shapes and the shapes graph (SHACL §2.1 to §2.3), read the way the reference engine reads them.
 
 The fast engine must report exactly what pySHACL reports, so shape discovery, targets,
 severities, messages and deactivation follow pySHACL 0.40's reading of the shapes graph
@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, RDFS, SH
 Node = rdflib.term.Node
 
 
-class CannotCompile(Exception):  # noqa: N818 - a signal, not an error shown to users
+class CannotCompile(Exception):
     """A shape or feature the fast engine does not compile; it falls back to pySHACL."""
 
 
@@ -89,8 +89,12 @@ class ShapesGraph:
             paths[s] = values[0]
         implied: set[Node] = set()
         for predicate in (
-            SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf,
-            SH.property, SH.node,
+            SH.targetClass,
+            SH.targetNode,
+            SH.targetObjectsOf,
+            SH.targetSubjectsOf,
+            SH.property,
+            SH.node,
         ):
             implied.update(s for s, _ in g.subject_objects(predicate))
         expected: set[Node] = set()

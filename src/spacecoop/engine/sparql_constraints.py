@@ -211,9 +211,9 @@ class Select:
                 depth += 1
             elif token.text == ")":
                 depth -= 1
-            elif token.kind == "var" and depth == 0:
-                names.append(token.text[1:])
-            elif token.kind == "var" and depth == 1 and j > 0 and projection[j - 1].upper == "AS":
+            elif token.kind == "var" and (
+                depth == 0 or (depth == 1 and j > 0 and projection[j - 1].upper == "AS")
+            ):
                 names.append(token.text[1:])
             if token.upper in _AGGREGATES:
                 aggregate = True
@@ -371,8 +371,12 @@ class SparqlConstraint(Component):
                     continue
             messages = list(graph.objects(node, SH.message))
             select = Select(
-                shape, node, str(selects[0]), messages,  # type: ignore[arg-type]
-                collect_prefixes(graph, node), compiler=compiler,
+                shape,
+                node,
+                str(selects[0]),
+                messages,  # type: ignore[arg-type]
+                collect_prefixes(graph, node),
+                compiler=compiler,
             )
             select.prepare()
             self.selects.append(select)
@@ -380,9 +384,7 @@ class SparqlConstraint(Component):
     def fails(self, focus: str) -> str:
         from spacecoop.engine.core import any_of
 
-        return any_of([
-            s.fails(focus, self.compiler.vars("s")[2:]) for s in self.selects
-        ])
+        return any_of([s.fails(focus, self.compiler.vars("s")[2:]) for s in self.selects])
 
 
 # --- SPARQL-based constraint components (sh:ConstraintComponent) fall back to pySHACL --------
@@ -393,7 +395,9 @@ class CustomComponent:
     mandatory: list[rdflib.term.Node]
 
     def applies_to(self, shape: Shape) -> bool:
-        return all(next(shape.graph.objects(shape.node, p), None) is not None for p in self.mandatory)
+        return all(
+            next(shape.graph.objects(shape.node, p), None) is not None for p in self.mandatory
+        )
 
 
 def custom_components(graph: rdflib.Graph) -> list[CustomComponent]:
@@ -416,4 +420,3 @@ def custom_components(graph: rdflib.Graph) -> list[CustomComponent]:
         if mandatory:
             found.append(CustomComponent(mandatory))
     return found
-

@@ -64,8 +64,13 @@ class TargetSource(FocusSource):
         self.subjects_of = [term(p) for p in self.targets.subjects_of]
         self.objects_of = [term(p) for p in self.targets.objects_of]
         self.key = "targets:" + "|".join(
-            [",".join(self.nodes), ",".join(self.classes), ",".join(self.subjects_of),
-             ",".join(self.objects_of), *self.selects]
+            [
+                ",".join(self.nodes),
+                ",".join(self.classes),
+                ",".join(self.subjects_of),
+                ",".join(self.objects_of),
+                *self.selects,
+            ]
         )
 
     def _branches(self, var: str) -> list[str]:

@@ -26,7 +26,7 @@ _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 def iri(value: str) -> str:
-    if any(c in value for c in '<>"{}|^`\\ \t\n') :
+    if any(c in value for c in '<>"{}|^`\\ \t\n'):
         raise CannotCompile(f"IRI {value!r} cannot be written in a query")
     return f"<{value}>"
 

@@ -110,8 +110,10 @@ def integer(node: rdflib.term.Node, what: str, whole: bool = False) -> int:
     """A non-negative integer parameter, as pySHACL accepts it."""
     from rdflib.namespace import XSD
 
-    if not isinstance(node, rdflib.Literal) or not isinstance(node.value, int) or isinstance(
-        node.value, bool
+    if (
+        not isinstance(node, rdflib.Literal)
+        or not isinstance(node.value, int)
+        or isinstance(node.value, bool)
     ):
         raise CannotCompile(f"{what} is not an integer literal")
     if not whole and node.datatype != XSD.integer:

@@ -17,9 +17,7 @@ class Not(Component):
     parameters = (SH["not"],)
 
     def value_checks(self, v: str) -> list[str]:
-        return [
-            f"!({self.compiler.nonconforms(member, v)})" for member in self.param(SH["not"])
-        ]
+        return [f"!({self.compiler.nonconforms(member, v)})" for member in self.param(SH["not"])]
 
 
 class _ListComponent(Component):
@@ -57,8 +55,6 @@ class Xone(_ListComponent):
     def value_checks(self, v: str) -> list[str]:
         checks = []
         for members in self._lists(SH.xone):
-            count = " + ".join(
-                f"IF({self.compiler.nonconforms(m, v)}, 0, 1)" for m in members
-            )
+            count = " + ".join(f"IF({self.compiler.nonconforms(m, v)}, 0, 1)" for m in members)
             checks.append(f"(({count}) != 1)")
         return checks

@@ -45,17 +45,23 @@ class Equals(_Pair):
         for other in self.param(SH.equals):
             prop = _property(other)
             values, v = self._values(focus)
-            specs.append(RowSpec(
-                f"{values} FILTER NOT EXISTS {{ {focus} {prop} {v} }}", self.iri, value=v,
-                binds_focus=self._scannable(),
-            ))
+            specs.append(
+                RowSpec(
+                    f"{values} FILTER NOT EXISTS {{ {focus} {prop} {v} }}",
+                    self.iri,
+                    value=v,
+                    binds_focus=self._scannable(),
+                )
+            )
             o = self.compiler.vars("o")
             if self.shape.is_property:
                 path = self.compiler.path(self.shape)
                 missing = f"FILTER NOT EXISTS {{ {focus} {path} {o} }}"
             else:
                 missing = f"FILTER(!sameTerm({o}, {focus}))"
-            specs.append(RowSpec(f"{focus} {prop} {o} {missing}", self.iri, value=o, binds_focus=True))
+            specs.append(
+                RowSpec(f"{focus} {prop} {o} {missing}", self.iri, value=o, binds_focus=True)
+            )
         return specs
 
 
@@ -68,10 +74,14 @@ class Disjoint(_Pair):
         for other in self.param(SH.disjoint):
             prop = _property(other)
             values, v = self._values(focus)
-            specs.append(RowSpec(
-                f"{values} FILTER EXISTS {{ {focus} {prop} {v} }}", self.iri, value=v,
-                binds_focus=self._scannable(),
-            ))
+            specs.append(
+                RowSpec(
+                    f"{values} FILTER EXISTS {{ {focus} {prop} {v} }}",
+                    self.iri,
+                    value=v,
+                    binds_focus=self._scannable(),
+                )
+            )
         return specs
 
 
@@ -91,10 +101,15 @@ class _Order(_Pair):
                 f"IF({both}, STR({v}) {self.operator} STR({o}), "
                 f"IF({either}, false, COALESCE({v} {self.operator} {o}, false)))"
             )
-            specs.append(RowSpec(
-                f"{values} {focus} {prop} {o} FILTER(!COALESCE({ordered}, false))", self.iri,
-                value=v, binds_focus=self._scannable(), keys=(o,),
-            ))
+            specs.append(
+                RowSpec(
+                    f"{values} {focus} {prop} {o} FILTER(!COALESCE({ordered}, false))",
+                    self.iri,
+                    value=v,
+                    binds_focus=self._scannable(),
+                    keys=(o,),
+                )
+            )
         return specs
 
 

@@ -51,7 +51,9 @@ class Property(Component):
 class QualifiedValueShape(Component):
     iri = SH.QualifiedMinCountConstraintComponent  # (results name min or max)
     parameters = (
-        SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedValueShapesDisjoint,
+        SH.qualifiedValueShape,
+        SH.qualifiedMinCount,
+        SH.qualifiedValueShapesDisjoint,
         SH.qualifiedMaxCount,
     )
     kind = "focus"
@@ -79,15 +81,19 @@ class QualifiedValueShape(Component):
                 return all_of(tests)
 
             if maximum is not None:
-                checks.append((
-                    SH.QualifiedMaxCountConstraintComponent,
-                    self.compiler.at_least(self.shape, focus, maximum + 1, qualifies),
-                ))
+                checks.append(
+                    (
+                        SH.QualifiedMaxCountConstraintComponent,
+                        self.compiler.at_least(self.shape, focus, maximum + 1, qualifies),
+                    )
+                )
             if minimum is not None and minimum > 0:
-                checks.append((
-                    SH.QualifiedMinCountConstraintComponent,
-                    f"!({self.compiler.at_least(self.shape, focus, minimum, qualifies)})",
-                ))
+                checks.append(
+                    (
+                        SH.QualifiedMinCountConstraintComponent,
+                        f"!({self.compiler.at_least(self.shape, focus, minimum, qualifies)})",
+                    )
+                )
         return checks
 
     def _count(self, predicate: rdflib.URIRef) -> int | None:

@@ -19,9 +19,19 @@ from spacecoop.engine.shapes import CannotCompile
 from spacecoop.engine.terms import literal
 
 _WHOLE = (
-    XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
-    XSD.positiveInteger, XSD.unsignedInt, XSD.unsignedLong, XSD.unsignedShort,
-    XSD.unsignedByte, XSD.nonPositiveInteger, XSD.negativeInteger,
+    XSD.integer,
+    XSD.int,
+    XSD.long,
+    XSD.short,
+    XSD.byte,
+    XSD.nonNegativeInteger,
+    XSD.positiveInteger,
+    XSD.unsignedInt,
+    XSD.unsignedLong,
+    XSD.unsignedShort,
+    XSD.unsignedByte,
+    XSD.nonPositiveInteger,
+    XSD.negativeInteger,
 )
 
 
@@ -80,7 +90,9 @@ class Pattern(Component):
                 re.compile(text)
             except re.error as exc:
                 raise CannotCompile(f"pattern {text!r}: {exc}") from None
-            arguments = f"STR({v}), {literal(text)}" + (f", {literal(flag_text)}" if flag_text else "")
+            arguments = f"STR({v}), {literal(text)}" + (
+                f", {literal(flag_text)}" if flag_text else ""
+            )
             checks.append(f"(isBlank({v}) || !COALESCE(REGEX({arguments}), false))")
         return checks
 
@@ -122,11 +134,18 @@ class UniqueLang(Component):
         first, a = self.compiler.values(self.shape, focus)
         second, b = self.compiler.values(self.shape, focus)
         lang = self.compiler.vars("lang")
-        condition = all_of([
-            f"!sameTerm({a}, {b})", f"isLiteral({a})", f"isLiteral({b})", f'lang({a}) != ""',
-            f"LCASE(lang({a})) = LCASE(lang({b}))",
-        ])
+        condition = all_of(
+            [
+                f"!sameTerm({a}, {b})",
+                f"isLiteral({a})",
+                f"isLiteral({b})",
+                f'lang({a}) != ""',
+                f"LCASE(lang({a})) = LCASE(lang({b}))",
+            ]
+        )
         pattern = f"{first} {second} FILTER({condition}) BIND(LCASE(lang({a})) AS {lang})"
         return [
-            RowSpec(pattern, self.iri, binds_focus=self.compiler.scannable(self.shape), keys=(lang,))
+            RowSpec(
+                pattern, self.iri, binds_focus=self.compiler.scannable(self.shape), keys=(lang,)
+            )
         ]

@@ -20,7 +20,7 @@ _STRING_TYPES = (XSD.string, XSD.normalizedString, XSD.token, XSD.language, XSD.
 def is_string(v: str) -> str:
     """SPARQL: ``v`` is a literal whose rdflib value is a Python string."""
     types = ", ".join(term(t) for t in _STRING_TYPES)
-    return f"(isLiteral({v}) && (lang({v}) != \"\" || datatype({v}) IN ({types})))"
+    return f'(isLiteral({v}) && (lang({v}) != "" || datatype({v}) IN ({types})))'
 
 
 class _Range(Component):

@@ -49,7 +49,11 @@ def candidate_filter(datatypes: list[str], var: str = "?o") -> str:
     for dt in sorted(datatypes):
         sure = _SURE.get(dt)
         check = f"datatype({var}) = {term(rdflib.URIRef(dt))}"
-        parts.append(f"({check} && !REGEX(STR({var}), {term(rdflib.Literal(sure))}))" if sure else f"({check})")
+        parts.append(
+            f"({check} && !REGEX(STR({var}), {term(rdflib.Literal(sure))}))"
+            if sure
+            else f"({check})"
+        )
     return f"isLiteral({var}) && (" + " || ".join(parts) + ")"
 
 
@@ -69,18 +73,31 @@ def pyshacl_accepts(lexical: str, datatype: str) -> bool:
     value = literal.value
     rule = rdflib.URIRef(datatype)
     checks: dict[rdflib.URIRef, type | tuple[type, ...]] = {
-        XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
-        XSD.date: date, XSD.time: time, XSD.dateTime: datetime,
+        XSD.integer: int,
+        XSD.float: float,
+        XSD.decimal: Decimal,
+        XSD.boolean: bool,
+        XSD.date: date,
+        XSD.time: time,
+        XSD.dateTime: datetime,
     }
     wanted = checks.get(rule)
     return True if wanted is None else isinstance(value, wanted)
 
 
 _RANGES: dict[str, tuple[int | None, int | None]] = {
-    "positiveInteger": (1, None), "nonNegativeInteger": (0, None), "negativeInteger": (None, -1),
-    "nonPositiveInteger": (None, 0), "byte": (-128, 127), "short": (-32768, 32767),
-    "int": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1), "unsignedByte": (0, 255),
-    "unsignedShort": (0, 65535), "unsignedInt": (0, 2**32 - 1), "unsignedLong": (0, 2**64 - 1),
+    "positiveInteger": (1, None),
+    "nonNegativeInteger": (0, None),
+    "negativeInteger": (None, -1),
+    "nonPositiveInteger": (None, 0),
+    "byte": (-128, 127),
+    "short": (-32768, 32767),
+    "int": (-(2**31), 2**31 - 1),
+    "long": (-(2**63), 2**63 - 1),
+    "unsignedByte": (0, 255),
+    "unsignedShort": (0, 65535),
+    "unsignedInt": (0, 2**32 - 1),
+    "unsignedLong": (0, 2**64 - 1),
 }
 
 
@@ -112,16 +129,20 @@ class Datatype(Component):
         if rule == RDFS.Literal:
             ok = "true"
         elif rule == RDFS.Datatype:
-            ok = f"(lang({v}) = \"\" && datatype({v}) != {term(XSD.string)})"
+            ok = f'(lang({v}) = "" && datatype({v}) != {term(XSD.string)})'
         elif rule == RDF.langString:
-            ok = f"lang({v}) != \"\""
+            ok = f'lang({v}) != ""'
         elif isinstance(rule, rdflib.URIRef) and self.compiler.good_literals(str(rule)) is not None:
             ok = same_term_in(v, self.compiler.good_literals(str(rule)) or [])
         elif isinstance(rule, rdflib.URIRef) and self.compiler.approximate(str(rule)):
             low, high = _RANGES.get(local_name(rule), (None, None))
-            bounds = [f"{v} >= {low}" if low is not None else "", f"{v} <= {high}" if high is not None else ""]
+            bounds = [
+                f"{v} >= {low}" if low is not None else "",
+                f"{v} <= {high}" if high is not None else "",
+            ]
             in_range = " && ".join(b for b in bounds if b) or "true"
-            ok = f"(datatype({v}) = {term(rule)} || (datatype({v}) = {term(XSD.integer)} && COALESCE({in_range}, false)))"
+            integer = f"datatype({v}) = {term(XSD.integer)} && COALESCE({in_range}, false)"
+            ok = f"(datatype({v}) = {term(rule)} || ({integer}))"
             bad = self.compiler.bad_literals(str(rule))
             if bad:
                 ok = f"({ok} && !{same_term_in(v, bad)})"
@@ -153,5 +174,3 @@ class NodeKind(Component):
     def value_checks(self, v: str) -> list[str]:
         kind = _KINDS.get(self.one(SH.nodeKind))  # type: ignore[call-overload]
         return [f"!({kind.format(v=v)})" if kind else "true"]
-
-
