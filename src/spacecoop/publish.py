@@ -12,15 +12,18 @@ authenticates (:data:`PROFILES`); the steps are the same everywhere:
 2. the staging graph's triple count, read back with SPARQL ``COUNT``, must equal the export's;
 3. one SPARQL Update ``MOVE <staging> TO <live>`` replaces the live graph. A store runs one
    update request in one transaction, so a reader sees the old graph or the new one, never a
-   half-published graph.
+   half-published graph -- provided its reads are isolated: Oxigraph, Fuseki (TDB2) and
+   Neptune read from snapshots; Virtuoso at its packaged read-committed isolation showed
+   readers a partly moved graph, at ``DefaultIsolation = 4`` it did not (see the README).
 
 On any failure before the swap (a refused request, a dropped connection, a count mismatch,
 Ctrl-C) the staging graph is dropped and the live graph is untouched. A staging graph that
 could not be dropped (the server went away mid-way) is removed by the next publish to the
 same graph, which first drops every ``<graph>-staging-*`` graph it finds.
 
-``plan_publish`` (``--dry-run``) downloads the live graph with GSP ``GET`` and compares it
-with the export, triple by triple (blank nodes compared by content), without writing.
+``plan_publish`` (``--dry-run``) downloads the live graph with GSP ``GET`` (or page by page
+when the server caps answers) and compares it with the export, triple by triple (blank nodes
+compared by content, literals by value as a store keeps them), without writing.
 
 User values never become query text: graph IRIs are checked by pyoxigraph and written in
 SPARQL as serialized terms (``<...>``, ``"..."``), which escape whatever they contain.
@@ -257,7 +260,9 @@ class RemoteStore:
                 else httpx.BasicAuth(creds.user, password)
             )
         timeout = httpx.Timeout(target.timeout, connect=min(10.0, target.timeout))
-        self.client = httpx.Client(auth=auth, headers=headers, timeout=timeout)
+        # Proxy settings from the environment apply, except to this machine's own servers.
+        local = httpx.URL(target.base_url).host in ("127.0.0.1", "localhost", "::1")
+        self.client = httpx.Client(auth=auth, headers=headers, timeout=timeout, trust_env=not local)
 
     def close(self) -> None:
         self.client.close()

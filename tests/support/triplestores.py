@@ -143,8 +143,8 @@ def virtuoso_ini(
             "ThreadsPerQuery": "1",
             "AsyncQueueMaxThreads": "1",
             # Repeatable read: a query that runs while MOVE commits waits for it. At the packaged
-            # read committed (2), readers counted a partly replaced graph in 4 of 6 swaps of
-            # 3,000 -> 5,000 triples; at 4 (and 8, serializable) in none of 15 each.
+            # read committed (2), readers counted a partly replaced graph in 6 of 12 swaps of
+            # 3,000 -> 5,000 triples; at 4 in none of 15 (at 8, serializable, none of 10).
             "DefaultIsolation": "4",
         },
         "HTTPServer": {"ServerPort": f"127.0.0.1:{http_port}"},
