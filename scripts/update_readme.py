@@ -38,7 +38,8 @@ def render(summary: dict, vocabulary_namespace: str) -> str:
         f"| entities (typed subjects in `data/`) | {summary['instances']} |",
         f"| sources cited (distinct URLs) | {summary['sources_cited']} |",
         "| language-tagged literals | "
-        + ", ".join(f"{k}: {v}" for k, v in summary["languages"].items()) + " |",
+        + ", ".join(f"{k}: {v}" for k, v in summary["languages"].items())
+        + " |",
         "| findings | "
         + ", ".join(f"{n} {s}" for s, n in summary["findings_by_severity"].items())
         + " |",
@@ -74,7 +75,10 @@ def main() -> None:
     config = load_config(ROOT)
     result = subprocess.run(
         [sys.executable, "-m", "spacecoop", "-q", "build", "--json"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         sys.exit(f"build failed ({result.returncode}):\n{result.stderr}")

@@ -17,7 +17,8 @@ from tests.conftest import FIXTURES, run_cli
 def tree_digest(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -54,7 +55,9 @@ def test_python_dash_m_and_version(mini_project: Path) -> None:
     assert result.returncode == 0 and result.stdout.strip()
 
 
-@pytest.mark.parametrize("hostile", sorted((FIXTURES / "hostile").glob("*.ttl")), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "hostile", sorted((FIXTURES / "hostile").glob("*.ttl")), ids=lambda p: p.stem
+)
 def test_syntax_error_exits_2_and_leaves_outputs(mini_project: Path, hostile: Path) -> None:
     assert run_cli("build", cwd=mini_project).returncode == 0
     before = tree_digest(mini_project / "dist")
@@ -130,4 +133,7 @@ def test_competency_question_failure_is_a_finding(mini_project: Path) -> None:
     expected.write_text(expected.read_text().replace("Fiasco", "Fiasko"))
     result = run_cli("build", cwd=mini_project)
     assert result.returncode == 1
-    assert "queries/books-by-author.rq:1:1: violation: competency question answer changed" in result.stdout
+    assert (
+        "queries/books-by-author.rq:1:1: violation: competency question answer changed"
+        in result.stdout
+    )

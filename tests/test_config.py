@@ -13,8 +13,17 @@ from spacecoop.errors import ConfigError
 
 # Words of this project's domain that must never appear in the toolkit code.
 DOMAIN_WORDS = [
-    r"w3id\.org/spacecoop", r"\bmission", r"\bspacecraft", r"\blunar\b", r"\bILRS\b",
-    r"\bsatellite", r"\bastronaut", r"\bCNSA\b", r"\bESA\b", r"Chang'e", r"\bchange-[0-9]",
+    r"w3id\.org/spacecoop",
+    r"\bmission",
+    r"\bspacecraft",
+    r"\blunar\b",
+    r"\bILRS\b",
+    r"\bsatellite",
+    r"\bastronaut",
+    r"\bCNSA\b",
+    r"\bESA\b",
+    r"Chang'e",
+    r"\bchange-[0-9]",
 ]
 
 

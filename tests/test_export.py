@@ -87,8 +87,12 @@ def test_dataset_exports_round_trip_per_graph(built, fmt: str) -> None:
     by_rdflib.parse(data=data, format="nquads" if fmt == "nq" else "trig")
     assert set(by_oxigraph) == set(expected) and len(expected) >= 4
     for name, triples in expected.items():
-        assert isomorphic(to_rdflib(by_oxigraph[name], normalize=True), to_rdflib(triples, normalize=True)), name
-        assert isomorphic(by_rdflib.graph(rdflib.URIRef(name)), to_rdflib(triples, normalize=True)), name
+        assert isomorphic(
+            to_rdflib(by_oxigraph[name], normalize=True), to_rdflib(triples, normalize=True)
+        ), name
+        assert isomorphic(
+            by_rdflib.graph(rdflib.URIRef(name)), to_rdflib(triples, normalize=True)
+        ), name
 
 
 def test_rdfxml_and_trig_of_the_whole_graph_round_trip(built) -> None:

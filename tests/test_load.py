@@ -85,7 +85,9 @@ def test_relative_iri_resolves_against_configured_base(mini_project: Path, monke
 
 
 @pytest.mark.parametrize("opening,closing", [("[ <p> ", " ]"), ("( ", " )")])
-def test_ten_thousand_deep_nesting_is_parsed(mini_project: Path, opening: str, closing: str) -> None:
+def test_ten_thousand_deep_nesting_is_parsed(
+    mini_project: Path, opening: str, closing: str
+) -> None:
     depth = 10_000
     text = "<a> <p> " + opening * depth + "1" + closing * depth + " .\n"
     (mini_project / "data" / "deep.ttl").write_text(text)
@@ -105,11 +107,13 @@ def test_one_named_graph_per_file(mini_project: Path) -> None:
 
 def test_other_source_formats(mini_project: Path) -> None:
     data = mini_project / "data"
-    (data / "extra.nt").write_text("<https://example.org/x> <https://example.org/p> \"1\" .\n")
+    (data / "extra.nt").write_text('<https://example.org/x> <https://example.org/p> "1" .\n')
     (data / "extra.jsonld").write_text(
         '{"@id": "https://example.org/y", "https://example.org/p": "2"}'
     )
-    (data / "extra.trig").write_text("<https://example.org/g> { <https://example.org/z> <https://example.org/p> 3 }\n")
+    (data / "extra.trig").write_text(
+        "<https://example.org/g> { <https://example.org/z> <https://example.org/p> 3 }\n"
+    )
     config = load_config(mini_project)
     config.globs["data"] = ["data/*.ttl", "data/*.nt", "data/*.jsonld", "data/*.trig"]
     dataset = load(config)

@@ -23,8 +23,12 @@ ex:t ex:p ex:s , [ ex:q [ ex:r "deep" ] ] .
 _:shared ex:p ex:s . ex:u ex:p _:shared . ex:v ex:p _:shared .
 _:loop ex:p _:loop .
 """
-PREFIXES = {"ex": "http://example.org/", "sh": "http://www.w3.org/ns/shacl#",
-            "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#"}
+PREFIXES = {
+    "ex": "http://example.org/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
 
 
 def parsed() -> list[ox.Triple]:
@@ -36,7 +40,9 @@ def parsed() -> list[ox.Triple]:
 def test_turtle_round_trip_is_isomorphic() -> None:
     source = parsed()
     written = write_turtle(source, PREFIXES)
-    assert isomorphic(to_rdflib(source, normalize=True), rdflib.Graph().parse(data=written, format="turtle"))
+    assert isomorphic(
+        to_rdflib(source, normalize=True), rdflib.Graph().parse(data=written, format="turtle")
+    )
 
 
 def test_turtle_is_byte_identical_across_parses() -> None:
@@ -54,7 +60,9 @@ def test_ntriples_sorted_and_stable() -> None:
     assert first == second
     lines = first.decode().splitlines()
     assert lines == sorted(lines) and len(lines) == len(set(lines))
-    assert isomorphic(to_rdflib(parsed(), normalize=True), rdflib.Graph().parse(data=first, format="nt"))
+    assert isomorphic(
+        to_rdflib(parsed(), normalize=True), rdflib.Graph().parse(data=first, format="nt")
+    )
 
 
 def test_nquads_keep_graphs() -> None:

@@ -24,7 +24,9 @@ def test_consistent_data_has_no_findings(mini_project: Path) -> None:
 
 
 def test_disjoint_classes_violation_is_located(mini_project: Path) -> None:
-    found = findings_for(mini_project, "m:Book owl:disjointWith m:Person .\nperson:lem a m:Book .\n")
+    found = findings_for(
+        mini_project, "m:Book owl:disjointWith m:Person .\nperson:lem a m:Book .\n"
+    )
     messages = [f.message for f in found]
     assert any("disjoint" in m.lower() for m in messages), messages
     located = [f for f in found if f.focus == "https://example.org/mini/id/person/lem"]

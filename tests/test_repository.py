@@ -15,7 +15,9 @@ from tests.test_cli import tree_digest
 
 
 def _update_readme_module(repo: Path):
-    spec = importlib.util.spec_from_file_location("update_readme", repo / "scripts" / "update_readme.py")
+    spec = importlib.util.spec_from_file_location(
+        "update_readme", repo / "scripts" / "update_readme.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -41,13 +41,15 @@ def test_every_class_has_a_node_shape(dataset: LoadedDataset, repo: Path) -> Non
 def test_every_named_shape_is_documented(dataset: LoadedDataset) -> None:
     shapes = to_rdflib(dataset.triples("shapes"))
     named = {
-        s for s in set(shapes.subjects(RDF.type, SH.NodeShape))
+        s
+        for s in set(shapes.subjects(RDF.type, SH.NodeShape))
         | set(shapes.subjects(RDF.type, SH.PropertyShape))
         if isinstance(s, rdflib.URIRef)
     }
     assert len(named) > 50
     undocumented = [
-        str(s) for s in named
+        str(s)
+        for s in named
         if not all(
             any(getattr(o, "language", None) == "en" for o in shapes.objects(s, p))
             for p in (SH.name, SH.description, SH.message)

@@ -99,7 +99,8 @@ def test_kill_during_load_leaves_old_or_new(tmp_path: Path) -> None:
         tag = "new" if attempt % 2 == 0 else "old"
         process = subprocess.Popen(
             [sys.executable, "-c", LOADER, str(path), str(sizes[tag]), tag],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         time.sleep(rng.uniform(0.0, 1.2))
         process.send_signal(signal.SIGKILL)
@@ -107,7 +108,10 @@ def test_kill_during_load_leaves_old_or_new(tmp_path: Path) -> None:
         n = count(path)
         assert n in sizes.values(), f"attempt {attempt}: {n} quads"
         store = open_store(path)
-        tags = {row["o"].value[:3] for row in run_query(store, "SELECT DISTINCT ?o WHERE { ?s ?p ?o } LIMIT 5")}
+        tags = {
+            row["o"].value[:3]
+            for row in run_query(store, "SELECT DISTINCT ?o WHERE { ?s ?p ?o } LIMIT 5")
+        }
         assert len(tags) == 1
         outcomes.add(n)
     assert count(path) in sizes.values()
@@ -121,10 +125,13 @@ def test_from_clause_selects_one_graph(tmp_path: Path) -> None:
     assert len(rows) == 2
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "LOAD <http://127.0.0.1:9/data.ttl>",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "LOAD <http://127.0.0.1:9/data.ttl>",
+    ],
+)
 def test_network_access_is_refused(tmp_path: Path, query: str) -> None:
     path = tmp_path / "store"
     load_store(path, quads(1))

@@ -35,7 +35,8 @@ def test_namespace_module_is_current(repo: Path, dataset: LoadedDataset) -> None
 def test_version_info_matches_package_version(repo: Path, dataset: LoadedDataset) -> None:
     version = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["version"]
     headers = {
-        t.subject.value: t.object.value for t in dataset.triples("ontology")
+        t.subject.value: t.object.value
+        for t in dataset.triples("ontology")
         if t.predicate.value == OWL + "versionInfo"
     }
     assert headers, "no owl:versionInfo in the ontology"
@@ -52,8 +53,10 @@ def _facts() -> str:
 def test_every_cited_source_is_in_the_facts_file(dataset: LoadedDataset) -> None:
     facts = _facts()
     cited = {
-        t.object.value for t in dataset.triples("data")
-        if t.predicate.value in (DCTERMS_SOURCE, PROV_DERIVED) and isinstance(t.object, ox.NamedNode)
+        t.object.value
+        for t in dataset.triples("data")
+        if t.predicate.value in (DCTERMS_SOURCE, PROV_DERIVED)
+        and isinstance(t.object, ox.NamedNode)
     }
     assert len(cited) > 50
     local = {iri for iri in cited if iri.startswith("https://w3id.org/")}
@@ -65,24 +68,30 @@ def test_wikidata_links_only_to_listed_q_ids(dataset: LoadedDataset) -> None:
     facts = _facts()
     listed = set(re.findall(r"\bQ[0-9]+\b", facts))
     linked = {
-        t.object.value for t in dataset.triples("data")
+        t.object.value
+        for t in dataset.triples("data")
         if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(WIKIDATA)
     }
     assert linked, "no Wikidata links at all"
-    assert {iri[len(WIKIDATA):] for iri in linked} <= listed
+    assert {iri[len(WIKIDATA) :] for iri in linked} <= listed
 
 
-def test_every_data_subject_is_typed_labelled_and_sourced(dataset: LoadedDataset, repo: Path) -> None:
+def test_every_data_subject_is_typed_labelled_and_sourced(
+    dataset: LoadedDataset, repo: Path
+) -> None:
     config = load_config(repo)
     subjects: dict[str, set[str]] = {}
     for t in dataset.triples("data"):
-        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(config.instance_namespace):
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(
+            config.instance_namespace
+        ):
             subjects.setdefault(t.subject.value, set()).add(t.predicate.value)
     assert len(subjects) > 300
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
     label = "http://www.w3.org/2000/01/rdf-schema#label"
     problems = [
-        s for s, predicates in subjects.items()
+        s
+        for s, predicates in subjects.items()
         if not {rdf_type, label} <= predicates or not predicates & {DCTERMS_SOURCE, PROV_DERIVED}
     ]
     assert not problems, problems[:20]

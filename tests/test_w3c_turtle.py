@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
-from tests.conftest import SHARED
-from tests.support.manifest import read_manifest
 
 from spacecoop.config import Config
 from spacecoop.errors import SourceError
 from spacecoop.graphs import to_rdflib
 from spacecoop.load import parse_file
 from spacecoop.positions import term_key
+from tests.conftest import SHARED
+from tests.support.manifest import read_manifest
 
 BASE = "https://w3c.github.io/rdf-tests/rdf/rdf11/rdf-turtle/"
 SUITE = SHARED / "w3c/rdf-tests/rdf/rdf11/rdf-turtle"
@@ -57,7 +57,8 @@ def test_positive_case_accepted_and_indexed(entry, tmp_path: Path) -> None:
     if entry.result is not None:
         expected = rdflib.Graph().parse(entry.result, format="nt")
         assert isomorphic(
-            _lower_languages(to_rdflib((q.triple for q in source.quads), normalize=True)), _lower_languages(expected)
+            _lower_languages(to_rdflib((q.triple for q in source.quads), normalize=True)),
+            _lower_languages(expected),
         )
     # Every triple with a named subject can be located in the file.
     index = source.positions()

@@ -359,7 +359,7 @@ def _parse_binding(text: str):
     if not sep or not name:
         raise SpacecoopError(f"--bind expects name=value, got {text!r}")
     name = name.lstrip("?$")
-    if value[:1] in ('<', '"') or value.lstrip("+-").replace(".", "", 1).isdigit():
+    if value[:1] in ("<", '"') or value.lstrip("+-").replace(".", "", 1).isdigit():
         document = f"<urn:x:s> <urn:x:p> {value} .".encode()
         try:
             [triple] = [q.triple for q in ox.parse(document, format=ox.RdfFormat.TURTLE)]
@@ -509,8 +509,17 @@ def serve(
     from spacecoop.serve import serve as run_serve
 
     options = ServeOptions(
-        host, port, timeout, max_rows, max_body, max_concurrent, max_queue,
-        enable_update, token_env, "warning" if state.quiet else "info", site,
+        host,
+        port,
+        timeout,
+        max_rows,
+        max_body,
+        max_concurrent,
+        max_queue,
+        enable_update,
+        token_env,
+        "warning" if state.quiet else "info",
+        site,
     )
     with _progress("loading") as step:
         announce = None if state.quiet else err.print
@@ -561,9 +570,15 @@ def publish(
 
     config = _config()
     target = resolve_target(
-        endpoint, store_type, dataset=dataset, query_path=query_path, update_path=update_path,
-        gsp_path=gsp_path, credentials=credentials_from_env(user, password_env, token_env),
-        auth_scheme=auth, timeout=timeout,  # type: ignore[arg-type]
+        endpoint,
+        store_type,
+        dataset=dataset,
+        query_path=query_path,
+        update_path=update_path,
+        gsp_path=gsp_path,
+        credentials=credentials_from_env(user, password_env, token_env),
+        auth_scheme=auth,
+        timeout=timeout,  # type: ignore[arg-type]
     )
     live = graph or config.publish_graph
     with _progress("publishing") as step:
@@ -571,9 +586,7 @@ def publish(
         if dry_run:
             plan = plan_publish(triples, target, live)
         else:
-            result = run_publish(
-                triples, target, live, chunk_triples=chunk_size, progress=step
-            )
+            result = run_publish(triples, target, live, chunk_triples=chunk_size, progress=step)
     if dry_run:
         out.print(
             f"dry run: <{plan.graph}> at {target.base_url} holds {plan.live_triples} triples; "

@@ -161,7 +161,7 @@ def _export_settings(table: dict, project: dict, root: Path, base_iri: str) -> d
         raise ConfigError("[tool.spacecoop.frames] must be a table of frames")
     for name, frame in raw_frames.items():
         if not isinstance(frame, dict) or not isinstance(frame.get("class"), str):
-            raise ConfigError(f"[tool.spacecoop.frames.{name}] needs class = \"<IRI or key>\"")
+            raise ConfigError(f'[tool.spacecoop.frames.{name}] needs class = "<IRI or key>"')
         frames[name] = FrameConfig(frame["class"], tuple(_string_list(frame, "embed", [])))
     dataset = _string_table(table, "dataset")
     unknown = set(dataset) - {"iri", "title", "description", "license", "downloads"}

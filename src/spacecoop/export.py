@@ -108,10 +108,20 @@ class JsonLdOutputs:
     while the other formats are written.
     """
 
-    def __init__(self, graph: list[ox.Triple], vocabulary: list[ox.Triple], config: Config,
-                 prefixes: dict[str, str], uses: int | None = None) -> None:
+    def __init__(
+        self,
+        graph: list[ox.Triple],
+        vocabulary: list[ox.Triple],
+        config: Config,
+        prefixes: dict[str, str],
+        uses: int | None = None,
+    ) -> None:
         self.graph, self.vocabulary, self.config, self.prefixes = (
-            graph, vocabulary, config, prefixes)
+            graph,
+            vocabulary,
+            config,
+            prefixes,
+        )
         self.uses = uses
         self._context: jsonld.Context | None = None
         self._graph: jsonld.JsonLdExport | None = None
@@ -121,26 +131,27 @@ class JsonLdOutputs:
     def generated_context(self) -> jsonld.Context:
         if self._context is None:
             self._context = jsonld.generate_context(
-                self.graph, self.vocabulary, self.config, self.prefixes)
+                self.graph, self.vocabulary, self.config, self.prefixes
+            )
         return self._context
 
     @property
     def whole(self) -> jsonld.JsonLdExport:
         if self._graph is None:
             self._graph = jsonld.prepare(
-                self.graph, self.vocabulary, self.config, context=self.generated_context)
+                self.graph, self.vocabulary, self.config, context=self.generated_context
+            )
         return self._graph
 
     @property
     def vocabulary_only(self) -> jsonld.JsonLdExport:
         if self._vocabulary is None:
             self._vocabulary = jsonld.prepare(
-                self.vocabulary, self.vocabulary, self.config, context=self.generated_context)
+                self.vocabulary, self.vocabulary, self.config, context=self.generated_context
+            )
         return self._vocabulary
 
-    def _streamed(
-        self, make: Callable[[jsonld.JsonLdExport], Iterator[bytes]]
-    ) -> Iterator[bytes]:
+    def _streamed(self, make: Callable[[jsonld.JsonLdExport], Iterator[bytes]]) -> Iterator[bytes]:
         yield from make(self.whole)
         if self.uses is not None:
             self.uses -= 1
@@ -160,15 +171,18 @@ class JsonLdOutputs:
     def framed(self, name: str) -> Iterator[bytes]:
         self.whole.frame(name)  # an unknown frame fails here, before anything is written
         return self._streamed(
-            lambda ld: jsonld.framed_chunks(ld.documents, ld.compactor, ld.frame(name)))
+            lambda ld: jsonld.framed_chunks(ld.documents, ld.compactor, ld.frame(name))
+        )
 
 
 def export_graphs(
     dataset: LoadedDataset, config: Config
 ) -> tuple[list[ox.Triple], list[ox.Triple]]:
     """The exported graph (vocabulary + data) and vocabulary, with versions stamped."""
-    return (stamp(dataset.triples("ontology", "data"), config),
-            stamp(dataset.triples("ontology"), config))
+    return (
+        stamp(dataset.triples("ontology", "data"), config),
+        stamp(dataset.triples("ontology"), config),
+    )
 
 
 def planned_outputs(dataset: LoadedDataset, config: Config) -> dict[str, Callable[[], Content]]:
