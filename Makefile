@@ -21,8 +21,9 @@ test: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/spacecoop serve
 
+# 100k and 1M triples by default; BENCH_ARGS="--sizes 10m" for the largest graph.
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

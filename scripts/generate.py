@@ -49,18 +49,37 @@ SCHEMA_SAME = "https://schema.org/sameAs"
 LANG_STRING = str(RDF.langString)
 
 # --- what the shapes cannot say: the cross-entity rules (shapes/rules.ttl) -------------------
-EARLY_DATES = {"startDate", "approvalDate", "proposedOn", "foundingDate", "birthDate",
-               "signedOn", "statedOn", "attestedOn", "date"}
+EARLY_DATES = {
+    "startDate",
+    "approvalDate",
+    "proposedOn",
+    "foundingDate",
+    "birthDate",
+    "signedOn",
+    "statedOn",
+    "attestedOn",
+    "date",
+}
 LATE_DATES = {"endDate", "launchDate", "deathDate", "ratifiedOn"}
-NEVER_OPTIONAL = {"conflictsWith", "signatory", "hasSignature", "launchDateTime", "signer",
-                  "claimedResource"}
+NEVER_OPTIONAL = {
+    "conflictsWith",
+    "signatory",
+    "hasSignature",
+    "launchDateTime",
+    "signer",
+    "claimedResource",
+}
 PINNED_FIRST = {"evidenceStatus"}  # first member of sh:in (sc:Verified): no rule applies
 MIN_VALUES = {"party": 2}  # an agreement binds two distinct parties
 REQUIRED = {"PlannedDate": {"statedOn"}}  # a planned date says when it was stated
 OPTIONAL_RATE = 0.5
 # Where a rule that does not target a class can be broken (local class names).
-RULE_CLASSES = {"ConflictingClaimsRule": "Claim", "LaunchDateTimeRule": "Spacecraft",
-                "PlannedDateStatedOnRule": "PlannedDate", "PlannedDateSourceRule": "PlannedDate"}
+RULE_CLASSES = {
+    "ConflictingClaimsRule": "Claim",
+    "LaunchDateTimeRule": "Spacecraft",
+    "PlannedDateStatedOnRule": "PlannedDate",
+    "PlannedDateSourceRule": "PlannedDate",
+}
 # Rules whose planted violations pySHACL is known not to report (marked in expected.json so
 # that the equivalence test can tell); none at present.
 PYSHACL_BLIND: set[str] = set()
@@ -104,7 +123,9 @@ class Model:
         quads = []
         for kind in ("ontology", "shapes"):
             for path in config.sources(kind):
-                quads.extend(ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=config.base_iri))
+                quads.extend(
+                    ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=config.base_iri)
+                )
         g = to_rdflib(q.triple for q in quads)
         self.g = g
         vocab = config.vocabulary_namespace
@@ -122,7 +143,11 @@ class Model:
         # Outside the vocabulary, values link to the ontology's own instances (its ontology
         # headers, its concept schemes) where there are some; others are generated too.
         self.existing = {
-            c: sorted(f"<{i}>" for i in g.subjects(RDF.type, rdflib.URIRef(c)) if isinstance(i, rdflib.URIRef))
+            c: sorted(
+                f"<{i}>"
+                for i in g.subjects(RDF.type, rdflib.URIRef(c))
+                if isinstance(i, rdflib.URIRef)
+            )
             for c in referenced | set(targets)
             if not c.startswith(vocab)
         }
@@ -176,7 +201,9 @@ class Model:
                     spec.minimum = max(spec.minimum, 1)
         return specs
 
-    def _merge(self, specs: dict[str, Spec], prop: rdflib.term.Node, node_or: str | None = None) -> None:
+    def _merge(
+        self, specs: dict[str, Spec], prop: rdflib.term.Node, node_or: str | None = None
+    ) -> None:
         g = self.g
         path = g.value(prop, SH.path)
         if not isinstance(path, rdflib.URIRef):
@@ -205,10 +232,12 @@ class Model:
             spec.shapes["In"].add(name)
         for head in g.objects(prop, SH["or"]):
             for member in g.items(head):
-                spec.alternatives.append(Alternative(
-                    [str(c) for c in g.objects(member, SH["class"])],
-                    [str(d) for d in g.objects(member, SH.datatype)],
-                ))
+                spec.alternatives.append(
+                    Alternative(
+                        [str(c) for c in g.objects(member, SH["class"])],
+                        [str(d) for d in g.objects(member, SH.datatype)],
+                    )
+                )
             spec.shapes["Or"].add(name)
         for head in g.objects(prop, SH.languageIn):
             spec.languages = [str(x) for x in g.items(head)]
@@ -308,8 +337,12 @@ class Generator:
 
     def date(self, spec: Spec, datatype: str) -> str:
         name = spec.local
-        year = self.rng.randint(1960, 1989) if name in EARLY_DATES else (
-            self.rng.randint(1995, 2020) if name in LATE_DATES else self.rng.randint(1960, 1989)
+        year = (
+            self.rng.randint(1960, 1989)
+            if name in EARLY_DATES
+            else (
+                self.rng.randint(1995, 2020) if name in LATE_DATES else self.rng.randint(1960, 1989)
+            )
         )
         month, day = self.rng.randint(1, 12), self.rng.randint(1, 28)
         if datatype == str(XSD.gYear):
@@ -317,7 +350,9 @@ class Generator:
         if datatype == str(XSD.gYearMonth):
             return lit(f"{year}-{month:02d}", datatype)
         if datatype == str(XSD.dateTime):
-            return lit(f"{year}-{month:02d}-{day:02d}T{self.rng.randint(0, 23):02d}:00:00Z", datatype)
+            return lit(
+                f"{year}-{month:02d}-{day:02d}T{self.rng.randint(0, 23):02d}:00:00Z", datatype
+            )
         return lit(f"{year}-{month:02d}-{day:02d}", datatype)
 
     def literal(self, spec: Spec, datatype: str, n: int, language: str | None = None) -> str:
@@ -325,7 +360,10 @@ class Generator:
             return self.date(spec, datatype)
         if datatype == LANG_STRING:
             language = language or (spec.languages or ["en"])[0]
-            return lit(f"{spec.local} {n}" + (" 文" if language.startswith("zh") else ""), language=language)
+            return lit(
+                f"{spec.local} {n}" + (" 文" if language.startswith("zh") else ""),
+                language=language,
+            )
         if spec.patterns:
             return lit(from_regex(spec.patterns[0], self.rng), datatype)
         if datatype in (str(XSD.integer), str(XSD.positiveInteger), str(XSD.nonNegativeInteger)):
@@ -373,7 +411,9 @@ class Generator:
         out: dict[str, list[str]] = {}
         for path, spec in sorted(self.model.specs[cls].items()):
             required = (
-                spec.minimum > 0 or bool(spec.required_languages) or bool(spec.node_shapes)
+                spec.minimum > 0
+                or bool(spec.required_languages)
+                or bool(spec.node_shapes)
                 or spec.local in MIN_VALUES
             )
             if not required and (spec.local in NEVER_OPTIONAL or self.rng.random() > OPTIONAL_RATE):
@@ -404,13 +444,20 @@ class Generator:
     # --- violations ----------------------------------------------------------------------
 
     def expect(
-        self, focus: str, path: str | None, component: str, shapes: set[str] | list[str],
+        self,
+        focus: str,
+        path: str | None,
+        component: str,
+        shapes: set[str] | list[str],
         kind: str,
     ) -> None:
         for shape in sorted(shapes):
             entry = {
-                "focus": focus[1:-1], "path": path, "component": str(SH) + component,
-                "shape": shape, "kind": kind,
+                "focus": focus[1:-1],
+                "path": path,
+                "component": str(SH) + component,
+                "shape": shape,
+                "kind": kind,
             }
             if kind.startswith("rule:") and kind[5:] in PYSHACL_BLIND:
                 entry["pyshacl_blind"] = True
@@ -429,16 +476,19 @@ class Generator:
                 classes = self.model.descendants(vocab + RULE_CLASSES[rule])
             elif rule == "DateOrderRule":
                 classes = [
-                    c for c in self.model.classes
+                    c
+                    for c in self.model.classes
                     if {vocab + "startDate", vocab + "endDate"} <= set(self.model.specs[c])
                 ]
-            kinds["rule:" + rule].update(c for c in (classes or self.model.classes)
-                                         if c.startswith(vocab))
+            kinds["rule:" + rule].update(
+                c for c in (classes or self.model.classes) if c.startswith(vocab)
+            )
         return sorted((k, sorted(v)) for k, v in kinds.items())
 
     def spec_with(self, cls: str, kind: str) -> Spec | None:
         found = [
-            s for s in self.model.specs[cls].values()
+            s
+            for s in self.model.specs[cls].values()
             if kind in s.shapes and not (kind == "MaxCount" and s.local in PINNED_FIRST)
         ]
         return self.rng.choice(sorted(found, key=lambda s: s.path)) if found else None
@@ -480,7 +530,11 @@ class Generator:
             self.put(props, spec, self.instance(self.other_class(spec.classes)))
             self.expect(subject, path, "ClassConstraintComponent", shapes, kind)
         elif kind == "Datatype":
-            wrong = lit("not typed right") if spec.datatypes[0] == LANG_STRING else lit("x", language="en")
+            wrong = (
+                lit("not typed right")
+                if spec.datatypes[0] == LANG_STRING
+                else lit("x", language="en")
+            )
             self.put(props, spec, wrong)
             self.expect(subject, path, "DatatypeConstraintComponent", shapes, kind)
         elif kind == "NodeKindIRI":
@@ -509,7 +563,11 @@ class Generator:
             if any(v.endswith("@en") for v in current):
                 props[path] = [*current, lit(f"another {n}", language="en")]
             else:
-                props[path] = [*current, lit(f"one {n}", language="en"), lit(f"two {n}", language="en")]
+                props[path] = [
+                    *current,
+                    lit(f"one {n}", language="en"),
+                    lit(f"two {n}", language="en"),
+                ]
             self.expect(subject, path, "UniqueLangConstraintComponent", shapes, kind)
         elif kind.startswith("QualifiedMinCount-"):
             language = kind.split("-", 1)[1]
@@ -535,14 +593,20 @@ class Generator:
             self.expect(subject, path, "NodeConstraintComponent", shapes, kind)
         elif kind == "node-or":
             for other in self.model.specs[cls].values():
-                if "node-or" in other.shapes or other.local in ("startDate", "endDate", "attestedOn"):
+                if "node-or" in other.shapes or other.local in (
+                    "startDate",
+                    "endDate",
+                    "attestedOn",
+                ):
                     props.pop(other.path, None)
             self.expect(subject, None, "OrConstraintComponent", shapes, kind)
         else:
             return False
         return True
 
-    def plant_rule(self, rule: str, cls: str, subject: str, props: dict[str, list[str]], n: int) -> bool:
+    def plant_rule(
+        self, rule: str, cls: str, subject: str, props: dict[str, list[str]], n: int
+    ) -> bool:
         v = self.vocab
         shapes = [s for s in self.model.g.subjects(SH.sparql, None) if local(str(s)) == rule]
         if not shapes:
@@ -559,10 +623,18 @@ class Generator:
             props.pop(find("statedOn"), None)
         elif rule == "PlannedDateSourceRule":
             props.pop(DCT + "source", None)
-            self.expect(subject, DCT + "source", "MinCountConstraintComponent",
-                        self.model.specs[cls][DCT + "source"].shapes["MinCount"], "MinCount")
+            self.expect(
+                subject,
+                DCT + "source",
+                "MinCountConstraintComponent",
+                self.model.specs[cls][DCT + "source"].shapes["MinCount"],
+                "MinCount",
+            )
         elif rule == "DateOrderRule":
-            if cls not in self.model.rules.get(rule, [cls]) and f"{v}endDate" not in self.model.specs[cls]:
+            if (
+                cls not in self.model.rules.get(rule, [cls])
+                and f"{v}endDate" not in self.model.specs[cls]
+            ):
                 return False
             props[f"{v}startDate"] = [lit("2010-05-05", str(XSD.date))]
             props[f"{v}endDate"] = [lit("1990-05-05", str(XSD.date))]
@@ -574,7 +646,8 @@ class Generator:
             previous = self.previous_label.get(cls)
             if previous is None:
                 return False
-            props[str(RDFS.label)] = [previous]
+            others = [x for x in props.get(str(RDFS.label), []) if not x.endswith("@en")]
+            props[str(RDFS.label)] = [previous, *others]
         elif rule == "MirrorEvidenceDerivationRule":
             props[f"{v}evidenceStatus"] = [f"<{v}VerifiedMirror>"]
             props.pop(PROV + "wasDerivedFrom", None)
@@ -582,14 +655,24 @@ class Generator:
             props[f"{v}evidenceStatus"] = [f"<{v}VerifiedMirror>"]
             props[PROV + "wasDerivedFrom"] = [f"<https://example.org/mirror/{n}>"]
             props.pop(DCT + "source", None)
-            self.expect(subject, DCT + "source", "MinCountConstraintComponent",
-                        self.model.specs[cls][DCT + "source"].shapes["MinCount"], "MinCount")
+            self.expect(
+                subject,
+                DCT + "source",
+                "MinCountConstraintComponent",
+                self.model.specs[cls][DCT + "source"].shapes["MinCount"],
+                "MinCount",
+            )
         elif rule == "ConflictingStatusRule":
             props[f"{v}evidenceStatus"] = [f"<{v}Conflicting>"]
         elif rule == "ConflictingClaimsRule":
             props[f"{v}conflictsWith"] = [self.instance(f"{v}Person")]
-            self.expect(subject, f"{v}conflictsWith", "ClassConstraintComponent",
-                        self.model.specs[cls][f"{v}conflictsWith"].shapes["Class"], "Class")
+            self.expect(
+                subject,
+                f"{v}conflictsWith",
+                "ClassConstraintComponent",
+                self.model.specs[cls][f"{v}conflictsWith"].shapes["Class"],
+                "Class",
+            )
         elif rule == "LaunchAfterApprovalRule":
             craft_cls = f"{v}Spacecraft"
             if craft_cls not in self.model.specs:
@@ -672,9 +755,13 @@ class Generator:
                         self.previous_label[cls] = english[0]
         self.not_planted = sorted(k for k, _ in breakers if k not in done_kinds)
         summary = {
-            "size": self.size, "triples": self.triples, "entities": total,
-            "violation_rate": self.rate, "kinds": sorted(k for k, _ in breakers),
-            "not_planted": self.not_planted, "violations": self.expected,
+            "size": self.size,
+            "triples": self.triples,
+            "entities": total,
+            "violation_rate": self.rate,
+            "kinds": sorted(k for k, _ in breakers),
+            "not_planted": self.not_planted,
+            "violations": self.expected,
         }
         (out / "expected.json").write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n")
         return summary
@@ -707,12 +794,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="100k", help="triples: 100k, 1m, 10m, ...")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--violations", type=float, default=0.002, help="fraction of entities")
-    parser.add_argument("--project", type=Path, default=None, help="project root (shapes, ontology)")
+    parser.add_argument(
+        "--project", type=Path, default=None, help="project root (shapes, ontology)"
+    )
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     config = load_config(args.project)
     make_project(config.root, args.out)
-    summary = Generator(Model(config), parse_size(args.size), args.seed, args.violations).run(args.out)
+    summary = Generator(Model(config), parse_size(args.size), args.seed, args.violations).run(
+        args.out
+    )
     print(
         f"{summary['triples']} triples, {summary['entities']} entities, "
         f"{len(summary['violations'])} planted violations of {len(summary['kinds'])} kinds "
