@@ -127,3 +127,93 @@ def test_jsonld_remote_context_is_not_fetched(mini_project: Path) -> None:
     with pytest.raises(SourceError) as caught:
         parse_file(path, "data", load_config(mini_project))
     assert caught.value.path == "data/remote.jsonld"
+
+
+# --- the store as the primary form of a loaded dataset ------------------------------------
+
+
+def _parsed(path: Path, fmt: ox.RdfFormat, base: str) -> tuple[set[ox.Triple], dict[str, str]]:
+    parser = ox.parse(path=str(path), format=fmt, base_iri=base)
+    triples = {q.triple for q in parser}
+    return triples, dict(parser.prefixes)
+
+
+def test_file_without_blank_nodes_is_parsed_by_the_store(mini_project: Path) -> None:
+    """No Python quads are held; asking for them parses the same quads again, every time."""
+    path = mini_project / "data" / "plain.ttl"
+    path.write_text(
+        '@prefix ex: <https://example.org/> .\nex:a ex:p "4.0"^^<http://www.w3.org/2001/'
+        'XMLSchema#decimal> ; ex:q ex:b .\n',
+        encoding="utf-8",
+    )
+    config = load_config(mini_project)
+    source, _ = parse_file(path, "data", config)
+    assert source._quads is None and source.triple_count == 2
+    first, second = source.quads, source.quads
+    assert first == second and len(first) == 2
+    assert all(q.graph_name == ox.NamedNode(source.graph) for q in first)
+    assert {q.object for q in first} >= {
+        ox.Literal("4.0", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
+    }, "the quads keep the lexical form as written"
+    assert source.prefixes == {"ex": "https://example.org/"}
+    assert len(source.store) == 2
+
+
+def test_blank_node_labels_are_the_same_in_quads_and_store(mini_project: Path) -> None:
+    path = mini_project / "data" / "blank.ttl"
+    path.write_text(
+        "@prefix ex: <https://example.org/> .\n_:x ex:p [ ex:q 1 ] .\n", encoding="utf-8"
+    )
+    source, _ = parse_file(path, "data", load_config(mini_project))
+    assert source._quads is not None
+    assert set(source.quads) == set(source.store.quads_for_pattern(None, None, None))
+    assert ox.BlankNode("x") in {q.subject for q in source.quads}
+
+
+def test_store_of_kinds_holds_exactly_their_graphs(mini_project: Path) -> None:
+    dataset = load(load_config(mini_project))
+    data_and_vocabulary = dataset.store("ontology", "data")
+    graphs = {g.value for g in data_and_vocabulary.named_graphs()}
+    assert graphs == {s.graph for s in dataset.of_kind("ontology", "data")}
+    assert len(data_and_vocabulary) == sum(
+        s.triple_count for s in dataset.of_kind("ontology", "data")
+    )
+    shapes = dataset.store("shapes")
+    assert {g.value for g in shapes.named_graphs()} == {s.graph for s in dataset.of_kind("shapes")}
+    # Sources from two loads share no store: a merged one is built, with every graph.
+    from spacecoop.load import LoadedDataset
+
+    again = load(load_config(mini_project))
+    mixed = LoadedDataset(dataset.of_kind("ontology") + again.of_kind("data"))
+    merged = mixed.store()
+    assert {g.value for g in merged.named_graphs()} == {s.graph for s in mixed.sources}
+    assert mixed.store() is merged, "built once"
+
+
+def test_prefixes_read_without_parsing_equal_the_parsers(repo: Path, shared: Path) -> None:
+    """The directive scan answers only when certain, and then as the parser does."""
+    from spacecoop.load import _declared_prefixes
+
+    files = sorted((shared / "w3c").rglob("*.ttl")) + sorted(repo.glob("*/*.ttl"))
+    answered = 0
+    for path in files:
+        try:
+            _, expected = _parsed(path, ox.RdfFormat.TURTLE, "http://example.org/base/")
+        except (SyntaxError, ValueError):
+            continue
+        found = _declared_prefixes(path.read_bytes())
+        if found is not None:
+            answered += 1
+            assert found == expected, path
+    assert answered > 300
+
+
+def test_prefix_scan_declines_when_unsure() -> None:
+    from spacecoop.load import _declared_prefixes
+
+    assert _declared_prefixes(b"@prefix a: <http://a/> .\n") == {"a": "http://a/"}
+    assert _declared_prefixes(b"PREFIX a: <http://a/>\n") == {"a": "http://a/"}
+    assert _declared_prefixes(b"@base <http://b/> .\n@prefix a: <x/> .\n") is None
+    assert _declared_prefixes(b'<s> <p> """\n@prefix a: <http://a/> .\n""" .\n') is None
+    assert _declared_prefixes(b"<s> <p> <o> . @prefix a: <http://a/> .\n") is None
+    assert _declared_prefixes(b'<s> <p> "prefix" .\n') is None

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from spacecoop.config import Config
 from spacecoop.errors import ConfigError, SourceError
 from spacecoop.findings import Finding, Location, Severity
-from spacecoop.positions import PositionIndex, build_index, term_key
+from spacecoop.positions import PositionIndex, SubjectIndex, build_index, targetable, term_key
 
 FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -33,7 +33,13 @@ BOM = "\ufeff"
 
 @dataclass
 class SourceFile:
-    """One parsed source file: its quads (in its own named graph) and its text."""
+    """One parsed source file: its named graph in a store, and its text.
+
+    Files without blank nodes are parsed by pyoxigraph straight into the store, with no Python
+    object per triple; their quads are parsed again from the text when a caller asks for them
+    (the same quads every time: IRIs and literals only). Files with blank nodes keep the quads
+    of their one parse, so that blank node labels stay the same everywhere.
+    """
 
     kind: str
     path: Path
@@ -41,20 +47,137 @@ class SourceFile:
     graph: str
     format: ox.RdfFormat
     text: str
-    quads: list[ox.Quad]
     base_iri: str
-    prefixes: dict[str, str] = field(default_factory=dict)
-    _index: PositionIndex | None = field(default=None, repr=False)
+    store: ox.Store = field(repr=False)
+    triple_count: int = 0
+    _quads: list[ox.Quad] | None = field(default=None, repr=False)
+    _prefixes: dict[str, str] | None = field(default=None, repr=False)
+    _index: PositionIndex | SubjectIndex | None = field(default=None, repr=False)
 
     @property
-    def triple_count(self) -> int:
-        return len(self.quads)
+    def quads(self) -> list[ox.Quad]:
+        """The quads as written (original lexical forms), in the file's named graph."""
+        return self._quads if self._quads is not None else list(self.iter_quads())
 
-    def positions(self) -> PositionIndex | None:
-        """The position index, built the first time a finding needs it."""
+    def iter_quads(self) -> Iterator[ox.Quad]:
+        """The quads one by one, without holding them all."""
+        if self._quads is not None:
+            yield from self._quads
+            return
+        yield from _into_graph(self.iter_parsed(), ox.NamedNode(self.graph))
+
+    def iter_parsed(self) -> Iterator[ox.Quad]:
+        """The parser's quads as they come (in the default graph): the cheapest full read."""
+        if self._quads is not None:
+            yield from self._quads
+            return
+        yield from ox.parse(self.text.encode("utf-8"), format=self.format, base_iri=self.base_iri)
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes the file declares (the last declaration of a name wins)."""
+        if self._prefixes is None:
+            found = (
+                _declared_prefixes(self.text.encode("utf-8"))
+                if self.format in _TURTLE_LIKE
+                else None
+            )
+            if found is None:
+                parser = ox.parse(
+                    self.text.encode("utf-8"), format=self.format, base_iri=self.base_iri
+                )
+                for _ in parser:
+                    pass
+                found = dict(parser.prefixes) if self.format in _INDEXABLE else {}
+            self._prefixes = found
+        return self._prefixes
+
+    def positions(self) -> PositionIndex | SubjectIndex | None:
+        """The position index, built the first time a finding needs it.
+
+        A large file is searched subject by subject instead, when that gives the same answers
+        (the usual case for generated or exported Turtle and N-Triples).
+        """
         if self._index is None and self.format in _INDEXABLE:
-            self._index = build_index(self.text, self.display, self.base_iri)
+            self._index = self.subject_index() if len(self.text) > _WHOLE_INDEX_UP_TO else None
+            if self._index is None:
+                self._index = build_index(self.text, self.display, self.base_iri)
         return self._index
+
+    def subject_index(self) -> SubjectIndex | None:
+        """A :class:`SubjectIndex` of this file, or None where it could differ from a full one."""
+        if self.format not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
+            return None
+        certain = (
+            _declared_prefixes(self.text.encode("utf-8"))
+            if self.format == ox.RdfFormat.TURTLE
+            else {}
+        )
+        if not targetable(self.text, certain):
+            return None
+        return SubjectIndex(self.text, self.display, self.base_iri, certain or {})
+
+
+_WHOLE_INDEX_UP_TO = 1_000_000  # characters; above, subjects are searched one by one
+
+
+def _into_graph(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    default, quad = ox.DefaultGraph, ox.Quad
+    for q in quads:
+        yield (
+            quad(q.subject, q.predicate, q.object, graph)
+            if isinstance(q.graph_name, default)
+            else q
+        )
+
+
+_TURTLE_LIKE = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG}
+_DIRECTIVE = re.compile(
+    rb"^[ \t]*(?:@prefix|prefix)[ \t]+([^\s:<>]*):[ \t]*<([^<>\\\s]*)>", re.I | re.M
+)
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _declared_prefixes(data: bytes) -> dict[str, str] | None:
+    """The prefix directives of a Turtle or TriG file, read without parsing its triples.
+
+    Only when the answer is certain: every occurrence of the word "prefix" is a directive at
+    the start of a line, before any long string, with an absolute IRI, and the file has no
+    base directive. Otherwise None, and the caller parses the file. Works on bytes, where
+    lowering ASCII letters is cheap.
+    """
+    lowered = data.lower()
+    for start in _occurrences(lowered, b"base"):
+        if _at_line_start(lowered, start):
+            return None
+    found: dict[str, str] = {}
+    quotes = [i for i in (data.find(b'"""'), data.find(b"'''")) if i >= 0]
+    first_long_quote = min(quotes) if quotes else len(data)
+    for start in _occurrences(lowered, b"prefix"):
+        line_start = lowered.rfind(b"\n", 0, start) + 1
+        match = _DIRECTIVE.match(data, line_start)
+        if match is None or match.start(1) <= start:
+            return None  # "prefix" somewhere other than in a directive's keyword
+        if first_long_quote < match.start():
+            return None  # a directive after a long string might be inside it: parse instead
+        name, namespace = match.group(1).decode("utf-8"), match.group(2).decode("utf-8")
+        if not _ABSOLUTE.match(namespace):
+            return None
+        found[name] = namespace
+    return found
+
+
+def _occurrences(data: bytes, word: bytes) -> Iterator[int]:
+    start = data.find(word)
+    while start >= 0:
+        yield start
+        start = data.find(word, start + len(word))
+
+
+def _at_line_start(data: bytes, start: int) -> bool:
+    """Whether only blanks and an optional "@" stand between the line's start and ``start``."""
+    line_start = data.rfind(b"\n", 0, start) + 1
+    return data[line_start:start].strip(b" \t") in (b"", b"@")
 
 
 @dataclass
@@ -63,13 +186,48 @@ class LoadedDataset:
 
     sources: list[SourceFile]
     notes: list[Finding] = field(default_factory=list)
+    _merged: dict[tuple[str, ...], ox.Store] = field(default_factory=dict, repr=False)
 
     def of_kind(self, *kinds: str) -> list[SourceFile]:
         return [s for s in self.sources if s.kind in kinds]
 
     def quads(self, *kinds: str) -> Iterator[ox.Quad]:
         for source in self.of_kind(*kinds) if kinds else self.sources:
-            yield from source.quads
+            yield from source.iter_quads()
+
+    def graphs(self, *kinds: str) -> list[ox.NamedNode]:
+        """The named graphs of the sources of these kinds (of all sources if none given)."""
+        return [ox.NamedNode(s.graph) for s in (self.of_kind(*kinds) if kinds else self.sources)]
+
+    def store(self, *kinds: str) -> ox.Store:
+        """A store whose named graphs are exactly the sources of ``kinds`` (all if none given).
+
+        Query it with the union of its graphs as default graph. It is the store the sources
+        were loaded into when that holds nothing else (as :func:`load` arranges for ontology
+        plus data), so nothing is parsed again; otherwise one is built once from the sources.
+        """
+        selected = self.of_kind(*kinds) if kinds else self.sources
+        stores = {id(s.store): s.store for s in selected}
+        wanted = {s.graph for s in selected}
+        if len(stores) == 1:
+            store = next(iter(stores.values()))
+            if {g.value for g in store.named_graphs()} == wanted:
+                return store
+        key = tuple(sorted(kinds))
+        if key not in self._merged:
+            merged = ox.Store()
+            for source in selected:
+                if source._quads is not None:
+                    merged.extend(source._quads)
+                else:
+                    merged.load(
+                        source.text.encode("utf-8"),
+                        format=source.format,
+                        base_iri=source.base_iri,
+                        to_graph=ox.NamedNode(source.graph),
+                    )
+            self._merged[key] = merged
+        return self._merged[key]
 
     def triples(self, *kinds: str) -> Iterator[ox.Triple]:
         for quad in self.quads(*kinds):
@@ -98,7 +256,7 @@ class LoadedDataset:
         if predicate is not None:
             for source in self.sources:
                 index = source.positions()
-                if index is None or subject not in index.subjects:
+                if index is None or not index.has(subject):
                     continue
                 if obj is None or key is not None:
                     location = index.triple(subject, predicate, key)
@@ -152,9 +310,17 @@ def _explain(text: str, line: int, column: int, message: str) -> str:
 
 
 def parse_file(
-    path: Path, kind: str, config: Config, display: str | None = None, base_iri: str | None = None
+    path: Path,
+    kind: str,
+    config: Config,
+    display: str | None = None,
+    base_iri: str | None = None,
+    store: ox.Store | None = None,
 ) -> tuple[SourceFile, list[Finding]]:
-    """Parse one file strictly. Raises :class:`SourceError` with file, line and column."""
+    """Parse one file strictly into ``store`` (a new one if None), in its own named graph.
+
+    Raises :class:`SourceError` with file, line and column.
+    """
     shown = display or config.relative(path)
     base = base_iri or config.base_iri
     notes: list[Finding] = []
@@ -194,15 +360,20 @@ def parse_file(
             )
         )
     graph = ox.NamedNode(config.graph_name(path))
+    target = store if store is not None else ox.Store()
+    encoded = text.encode("utf-8")
+    quads: list[ox.Quad] | None = None
+    before = len(target)
     try:
-        parser = ox.parse(text.encode("utf-8"), format=fmt, base_iri=base)
-        quads = [
-            ox.Quad(q.subject, q.predicate, q.object, graph)
-            if isinstance(q.graph_name, ox.DefaultGraph)
-            else q
-            for q in parser
-        ]
-        prefixes = dict(parser.prefixes) if fmt in _INDEXABLE else {}
+        if _may_have_blank_nodes(text) or fmt not in _INDEXABLE:
+            parser = ox.parse(encoded, format=fmt, base_iri=base)
+            quads = list(_into_graph(parser, graph))
+            target.extend(quads)
+            prefixes: dict[str, str] | None = dict(parser.prefixes) if fmt in _INDEXABLE else {}
+        else:
+            # No blank nodes: the store parses the file itself, with no Python object per triple.
+            target.load(encoded, format=fmt, base_iri=base, to_graph=graph)
+            prefixes = None
     except SyntaxError as exc:
         line, column = exc.lineno or 1, exc.offset or 1
         raise SourceError(
@@ -214,8 +385,20 @@ def parse_file(
         ) from None
     except (ValueError, OSError) as exc:
         raise SourceError(shown, 1, 1, str(exc)) from None
-    source = SourceFile(kind, path, shown, graph.value, fmt, text, quads, base, prefixes)
+    count = len(quads) if quads is not None else len(target) - before
+    source = SourceFile(
+        kind, path, shown, graph.value, fmt, text, base, target, count, quads, prefixes
+    )
     return source, notes
+
+
+def _may_have_blank_nodes(text: str) -> bool:
+    """Whether the text may hold a blank node (labelled, anonymous or a collection).
+
+    Conservative: a bracket inside a literal also says yes; the file then takes the slower
+    path that keeps blank node labels as written.
+    """
+    return "_:" in text or "[" in text or "(" in text
 
 
 def load(
@@ -240,10 +423,13 @@ def load(
             raise ConfigError(f"no source files match {patterns or 'the configured globs'}")
     sources: list[SourceFile] = []
     notes: list[Finding] = []
+    # Shapes apart from what they validate: a store per group, queried as one union graph.
+    stores = {"shapes": ox.Store(), "": ox.Store()}
     for kind, path in selected:
         if progress:
             progress(config.relative(path))
-        source, file_notes = parse_file(path, kind, config)
+        store = stores["shapes" if kind == "shapes" else ""]
+        source, file_notes = parse_file(path, kind, config, store=store)
         sources.append(source)
         notes.extend(file_notes)
     return LoadedDataset(sources, notes)

@@ -131,6 +131,9 @@ class PositionIndex:
     subjects: dict[str, Location] = field(default_factory=dict)
     triples: dict[tuple[str, str, TermKey], tuple[Location, Location]] = field(default_factory=dict)
 
+    def has(self, subject: str) -> bool:
+        return subject in self.subjects
+
     def subject(self, iri: str) -> Location | None:
         return self.subjects.get(iri)
 
@@ -145,42 +148,56 @@ class PositionIndex:
         return None
 
 
+def line_starts(text: str) -> list[int]:
+    """The offset at which each line starts (for offset -> line:column)."""
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
 class _Walker:
     """Recursive-descent walk over tokens, iterative where nesting can be deep."""
 
-    def __init__(self, text: str, file: str, base: str) -> None:
+    def __init__(
+        self,
+        text: str,
+        file: str,
+        base: str,
+        start: int = 0,
+        lines: list[int] | None = None,
+        prefixes: dict[str, str] | None = None,
+    ) -> None:
         self.text = text
         self.file = file
         self.base = base
-        self.prefixes: dict[str, str] = {}
-        self.lines = [0] + [m.end() for m in re.finditer("\n", text)]
-        self.tokens = self._tokenize()
+        self.prefixes: dict[str, str] = dict(prefixes or {})
+        self.lines = lines if lines is not None else line_starts(text)
+        self.tokens: list[_Token] = []
+        self._offset = start  # where tokenizing goes on: tokens are read as the walk needs them
         self.pos = 0
         self.index = PositionIndex(file)
 
-    def _tokenize(self) -> list[_Token]:
-        tokens: list[_Token] = []
-        text, offset, end = self.text, 0, len(self.text)
-        while offset < end:
-            match = _TOKEN.match(text, offset)
+    def _token(self, i: int) -> _Token | None:
+        """The i-th token from the start, reading the text only as far as needed."""
+        tokens, text, end = self.tokens, self.text, len(self.text)
+        while len(tokens) <= i and self._offset < end:
+            match = _TOKEN.match(text, self._offset)
             if match is None:  # unknown character: skip it (the file was parsed strictly)
-                offset += 1
+                self._offset += 1
                 continue
             kind = match.lastgroup or "ws"
             value = match.group()
-            if kind == "pname" and value.endswith(".") and not value.endswith("\\."):
+            if kind in ("pname", "bnode") and value.endswith(".") and not value.endswith("\\."):
                 value = value.rstrip(".")  # a local name never ends with '.': it ends the statement
             if kind != "ws":
-                tokens.append(_Token(kind, value, offset))
-            offset += len(value)
-        return tokens
+                tokens.append(_Token(kind, value, self._offset))
+            self._offset += len(value)
+        return tokens[i] if i < len(tokens) else None
 
     def location(self, offset: int) -> Location:
         line = bisect.bisect_right(self.lines, offset)
         return Location(self.file, line, offset - self.lines[line - 1] + 1)
 
     def peek(self) -> _Token | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+        return self._token(self.pos)
 
     def take(self) -> _Token | None:
         token = self.peek()
@@ -216,7 +233,7 @@ class _Walker:
         if token is None:
             return None
         if token.kind == "punct" and token.text in "[(":
-            following = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
+            following = self._token(self.pos + 1)
             self.skip_nested()
             if token.text == "(" and following is not None and following.text == ")":
                 return ("I", RDF_NIL)  # the empty collection is rdf:nil
@@ -292,7 +309,7 @@ class _Walker:
             if token.kind == "punct" and token.text in "{}.":
                 self.take()
                 continue
-            following = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
+            following = self._token(self.pos + 1)
             if following is not None and following.kind == "punct" and following.text == "{":
                 self.take()  # a TriG graph label
                 continue
@@ -316,6 +333,50 @@ class _Walker:
         if token is not None and token.kind == "punct" and token.text == ".":
             self.take()
 
+    def strict_statement(self) -> bool:
+        """Walk one ``subject verb objects (; verb objects)* .`` statement from here.
+
+        False as soon as the tokens do not make exactly such a statement: a candidate taken
+        from the middle of another statement (an object, a nested predicate) fails here.
+        """
+        token = self.take()
+        subject = self.resolve_iri(token) if token is not None else None
+        if subject is None:
+            return False
+        self.index.subjects.setdefault(subject, self.location(token.offset))  # type: ignore[union-attr]
+        while True:
+            verb = self.take()
+            predicate = self.resolve_iri(verb) if verb is not None else None
+            if predicate is None:
+                return False
+            location = self.location(verb.offset)  # type: ignore[union-attr]
+            while True:
+                start = self.peek()
+                if start is None or (start.kind == "punct" and start.text in ".;,])}"):
+                    return False
+                obj = self.object_key()
+                if obj is not None:
+                    self.index.triples.setdefault(
+                        (subject, predicate, obj), (location, self.location(start.offset))
+                    )
+                following = self.take()
+                if following is None or following.kind != "punct":
+                    return False
+                if following.text == ",":
+                    continue
+                if following.text == ".":
+                    return True
+                if following.text != ";":
+                    return False
+                while (
+                    (more := self.peek()) is not None and more.kind == "punct" and more.text == ";"
+                ):
+                    self.take()
+                if more is not None and more.kind == "punct" and more.text == ".":
+                    self.take()
+                    return True
+                break
+
     def triples_statement(self) -> None:
         token = self.peek()
         if token is None:
@@ -332,6 +393,87 @@ class _Walker:
         token = self.peek()
         if token is not None and token.kind == "punct" and token.text in ".]":
             self.take()
+
+
+class SubjectIndex:
+    """Positions in a large file, found subject by subject instead of indexing every token.
+
+    Only for texts where a subject's statements can be found by searching for how its IRI
+    is written: no long strings, no backslash escapes, no relative IRIs, and prefixes known
+    for certain (see :func:`targetable`). A statement counts when its subject stands first on
+    its line and the strict walk from there reads one whole statement; the results equal
+    those of :func:`build_index` for the subjects asked about (tested).
+    """
+
+    def __init__(self, text: str, file: str, base: str, prefixes: dict[str, str]) -> None:
+        self.text, self.file, self.base, self.prefixes = text, file, base, prefixes
+        self._lines: list[int] | None = None
+        self._done: dict[str, PositionIndex] = {}
+
+    def _for(self, subject: str) -> PositionIndex:
+        found = self._done.get(subject)
+        if found is None:
+            found = self._done[subject] = self._search(subject)
+        return found
+
+    def _written_forms(self, subject: str) -> list[str]:
+        forms = [f"<{subject}>"]
+        for name, namespace in self.prefixes.items():
+            if subject.startswith(namespace):
+                forms.append(f"{name}:{subject[len(namespace) :]}")
+        return forms
+
+    def _search(self, subject: str) -> PositionIndex:
+        text = self.text
+        starts: list[int] = []
+        for form in self._written_forms(subject):
+            at = text.find(form)
+            while at >= 0:
+                end = at + len(form)
+                line_start = text.rfind("\n", 0, at) + 1
+                after = text[end : end + 1]
+                if not text[line_start:at].strip(" \t\r") and (
+                    form.endswith(">") or not after or after in _DELIMITERS
+                ):
+                    starts.append(at)
+                at = text.find(form, end)
+        index = PositionIndex(self.file)
+        if not starts:
+            return index
+        if self._lines is None:
+            self._lines = line_starts(text)
+        for start in sorted(starts):
+            walker = _Walker(text, self.file, self.base, start, self._lines, self.prefixes)
+            if walker.strict_statement() and subject in walker.index.subjects:
+                index.subjects.setdefault(subject, walker.index.subjects[subject])
+                for key, value in walker.index.triples.items():
+                    if key[0] == subject:
+                        index.triples.setdefault(key, value)
+        return index
+
+    def has(self, subject: str) -> bool:
+        return bool(self._for(subject).subjects)
+
+    def subject(self, iri: str) -> Location | None:
+        return self._for(iri).subject(iri)
+
+    def triple(self, subject: str, predicate: str, obj: TermKey | None) -> Location | None:
+        return self._for(subject).triple(subject, predicate, obj)
+
+
+_DELIMITERS = set(" \t\r\n;,.()[]{}<\"'#")
+_SCHEME = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)")
+
+
+def targetable(text: str, prefixes: dict[str, str] | None) -> bool:
+    """Whether :class:`SubjectIndex` gives the same answers as a full index for ``text``."""
+    return (
+        prefixes is not None
+        and '"""' not in text
+        and "'''" not in text
+        and "\\" not in text
+        and _SCHEME.search(text) is None
+    )
 
 
 def build_index(text: str, file: str, base: str) -> PositionIndex:

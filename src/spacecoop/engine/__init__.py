@@ -84,7 +84,7 @@ def engine_results(
         executor = (
             StoreExecutor.from_triples(dataset.triples("ontology", "data"))
             if _aggregates(shapes_graph)
-            else StoreExecutor.from_quads(dataset.quads("ontology", "data"))
+            else StoreExecutor.from_dataset(dataset, "ontology", "data")
         )
 
     def fallback(data_graph: rdflib.Graph, shapes: rdflib.Graph) -> list:
@@ -115,7 +115,7 @@ def validate_fast(
     ``endpoint`` runs the queries on a SPARQL endpoint that holds the data graph instead of
     on an in-memory store built from ``dataset``.
     """
-    report, shapes_graph, executor = engine_results(dataset, focus_nodes, endpoint, workers)
+    report, shapes_graph, _ = engine_results(dataset, focus_nodes, endpoint, workers)
     findings = [result_to_finding(r, shapes_graph, dataset) for r in report.results]
     fallback = {shape_id(shapes_graph, s): reason for s, reason in report.fallback.items()}
     for name, reason in sorted(fallback.items()):
@@ -128,7 +128,8 @@ def validate_fast(
                 shape=name,
             )
         )
-    data_triples = len(executor.store) if isinstance(executor, StoreExecutor) else 0  # quads
+    local = endpoint is None
+    data_triples = sum(s.triple_count for s in dataset.of_kind("ontology", "data")) if local else 0
     engine = f"fast (pySHACL for {len(fallback)} shapes)" if fallback else "fast"
     run = ValidationRun(findings, data_triples, len(shapes_graph), engine, "none")
     run.fallback_shapes = sorted(fallback)

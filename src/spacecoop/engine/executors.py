@@ -18,6 +18,7 @@ import rdflib
 
 from spacecoop.errors import SpacecoopError
 from spacecoop.graphs import to_rdflib, to_rdflib_term
+from spacecoop.load import LoadedDataset
 
 Row = dict[str, rdflib.term.Node]
 
@@ -59,11 +60,24 @@ class StoreExecutor:
     """
 
     def __init__(
-        self, store: ox.Store, quads: list[ox.Quad] | None = None, union: bool = True
+        self,
+        store: ox.Store,
+        quads: Iterable[ox.Quad] | None = None,
+        union: bool = True,
+        default_graph: list[ox.NamedNode] | None = None,
     ) -> None:
+        """``quads`` (re-iterable) are the data as written, for the literals' lexical forms;
+        ``default_graph`` names the graphs queries see (else the union of all, or the store's
+        default graph when ``union`` is False)."""
         self.store = store
         self._quads = quads
         self.union = union
+        self.default_graph = default_graph
+
+    @classmethod
+    def from_dataset(cls, dataset: LoadedDataset, *kinds: str) -> StoreExecutor:
+        """The dataset's own store of ``kinds`` (nothing copied when it is the loaded one)."""
+        return cls(dataset.store(*kinds), _Rereadable(dataset, kinds))
 
     @classmethod
     def from_quads(cls, quads: Iterable[ox.Quad]) -> StoreExecutor:
@@ -84,7 +98,10 @@ class StoreExecutor:
 
     def select_raw(self, query: str) -> list[dict]:
         try:
-            solutions = self.store.query(query, use_default_graph_as_union=self.union)
+            if self.default_graph is not None:
+                solutions = self.store.query(query, default_graph=self.default_graph)
+            else:
+                solutions = self.store.query(query, use_default_graph_as_union=self.union)
         except (SyntaxError, ValueError, OSError) as exc:
             raise SpacecoopError(f"compiled query failed: {exc}\n{query}") from None
         assert isinstance(solutions, ox.QuerySolutions)
@@ -156,13 +173,24 @@ class StoreExecutor:
         ``predicates`` only, when given)."""
         if self._quads is None:
             return []
-        literal = ox.Literal
+        rare = {d.rsplit("#", 1)[-1] for d in datatypes if d != XSD + "integer"}
+        if isinstance(self._quads, _Rereadable):
+            if not self._quads.mention(rare):
+                # No source writes any of these datatypes (xsd:integer, which bare digits
+                # write, is only asked for beside them): no literal to list, nothing to read.
+                return []
+            pairs = self._quads.value_literals()
+        else:
+            literal = ox.Literal
+            pairs = [
+                (q.predicate.value, o)
+                for q in self._quads
+                if type(o := q.object) is literal and o.datatype.value in VALUE_TYPES
+            ]
         written = [
             o
-            for q in self._quads
-            if type(o := q.object) is literal
-            and o.datatype.value in datatypes
-            and (predicates is None or q.predicate.value in predicates)
+            for p, o in pairs
+            if o.datatype.value in datatypes and (predicates is None or p in predicates)
         ]
         return list(zip(written, _stored(written), strict=True))
 
@@ -173,6 +201,38 @@ class StoreExecutor:
             else (q.triple for q in self.store.quads_for_pattern(None, None, None))
         )
         return to_rdflib(triples)
+
+
+class _Rereadable:
+    """The quads of some kinds of a dataset, read again on each iteration."""
+
+    def __init__(self, dataset: LoadedDataset, kinds: tuple[str, ...]) -> None:
+        self.dataset, self.kinds = dataset, kinds
+        self._literals: list[tuple[str, ox.Literal]] | None = None
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return self.dataset.quads(*self.kinds)
+
+    def value_literals(self) -> list[tuple[str, ox.Literal]]:
+        """(predicate, literal as written) for every literal of a value datatype; read once."""
+        if self._literals is None:
+            literal = ox.Literal
+            self._literals = [
+                (q.predicate.value, o)
+                for source in self.dataset.of_kind(*self.kinds)
+                for q in source.iter_parsed()
+                if type(o := q.object) is literal and o.datatype.value in VALUE_TYPES
+            ]
+        return self._literals
+
+    def mention(self, words: set[str]) -> bool:
+        """Whether a source's text may spell one of ``words`` (escapes count as maybe)."""
+        return any(
+            any(word in source.text for word in words)
+            or "\\u" in source.text
+            or "\\U" in source.text
+            for source in self.dataset.of_kind(*self.kinds)
+        )
 
 
 def _stored(literals: list[ox.Literal]) -> list[ox.Literal]:

@@ -10,6 +10,7 @@ rdflib too, once per run, about every literal whose lexical form is not obviousl
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from datetime import date, datetime, time
@@ -57,8 +58,12 @@ def candidate_filter(datatypes: list[str], var: str = "?o") -> str:
     return f"isLiteral({var}) && (" + " || ".join(parts) + ")"
 
 
+@functools.lru_cache(maxsize=65536)
 def pyshacl_accepts(lexical: str, datatype: str) -> bool:
-    """pySHACL 0.40's verdict on a literal of ``datatype`` for ``sh:datatype datatype``."""
+    """pySHACL 0.40's verdict on a literal of ``datatype`` for ``sh:datatype datatype``.
+
+    Cached: large graphs repeat the same few lexical forms (years, counts) many times.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         logger = logging.getLogger("rdflib.term")

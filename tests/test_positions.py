@@ -1,0 +1,120 @@
+"""Source positions: the subject-by-subject search of large files equals the full index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from spacecoop.load import _declared_prefixes
+from spacecoop.positions import PositionIndex, SubjectIndex, build_index, targetable
+
+BASE = "http://example.org/base/"
+
+
+def _same_answers(text: str, name: str) -> int:
+    """Compare both indexes on every subject of the full one; returns how many."""
+    prefixes = _declared_prefixes(text.encode("utf-8"))
+    assert targetable(text, prefixes)
+    full = build_index(text, name, BASE)
+    searched = SubjectIndex(text, name, BASE, prefixes or {})
+    by_subject: dict[str, PositionIndex] = {}
+    for key, value in full.triples.items():
+        by_subject.setdefault(key[0], PositionIndex(name)).triples[key] = value
+    for subject, location in full.subjects.items():
+        assert searched.has(subject), subject
+        assert searched.subject(subject) == location, subject
+        for (s, p, o), (at, _) in by_subject.get(subject, PositionIndex(name)).triples.items():
+            assert searched.triple(s, p, o) == at, (s, p, o)
+    assert not searched.has("http://example.org/never-written")
+    return len(full.subjects)
+
+
+def test_subject_search_equals_the_full_index_on_the_project(repo: Path) -> None:
+    compared = 0
+    for path in sorted(repo.glob("data/*.ttl")) + sorted(repo.glob("ontology/*.ttl")):
+        text = path.read_text(encoding="utf-8")
+        if targetable(text, _declared_prefixes(text.encode("utf-8"))):
+            compared += _same_answers(text, path.name)
+    assert compared > 200
+
+
+def test_subject_search_equals_the_full_index_on_w3c_files(shared: Path) -> None:
+    compared = 0
+    for path in sorted((shared / "w3c").rglob("*.ttl")):
+        try:
+            for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE):
+                pass
+        except (SyntaxError, ValueError):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if targetable(text, _declared_prefixes(text.encode("utf-8"))):
+            compared += _same_answers(text, path.name)
+    assert compared > 200
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('<http://a/s> <http://a/p> """x""" .\n', "long string"),
+        ('<http://a/s> <http://a/p> "a\\"b" .\n', "escape"),
+        ("<s> <http://a/p> <o> .\n", "relative IRI"),
+    ],
+)
+def test_subject_search_is_not_used_where_it_could_differ(text: str, reason: str) -> None:
+    assert not targetable(text, {}), reason
+
+
+def test_a_candidate_inside_another_statement_is_not_taken() -> None:
+    text = (
+        "@prefix ex: <http://e/> .\n"
+        "ex:a ex:p\n"
+        "    ex:s ;\n"
+        "    ex:q ex:r .\n"
+        "ex:b ex:p [\n"
+        "    ex:s ex:o ] .\n"
+        "ex:s ex:t ex:u .\n"
+    )
+    searched = SubjectIndex(text, "f.ttl", BASE, {"ex": "http://e/"})
+    location = searched.subject("http://e/s")
+    assert location is not None and location.line == 7
+    assert searched.triple("http://e/s", "http://e/q", ("I", "http://e/r")) is None
+    assert searched.triple("http://e/s", "http://e/t", ("I", "http://e/u")).line == 7
+
+
+def test_subject_search_equals_the_full_index_on_generated_data(repo: Path, tmp_path: Path) -> None:
+    """The benchmark's generated Turtle: the case the subject search is for."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "gen"
+    done = subprocess.run(
+        [sys.executable, str(repo / "scripts" / "generate.py"), "--size", "3k", "--seed", "5",
+         "--project", str(repo), "--out", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = (out / "data" / "generated.ttl").read_text(encoding="utf-8")
+    assert _same_answers(text, "generated.ttl") > 100
+
+
+def test_located_findings_are_the_same_either_way(repo: Path, tmp_path: Path, monkeypatch) -> None:
+    """Validation of the real project locates every finding identically with both indexes."""
+    import spacecoop.load as load_module
+    from spacecoop.config import load_config
+    from spacecoop.load import load
+    from spacecoop.validate import validate
+
+    config = load_config(repo)
+    whole = validate(load(config)).findings
+    monkeypatch.setattr(load_module, "_WHOLE_INDEX_UP_TO", 0)
+    dataset = load(config)
+    searched = validate(dataset).findings
+    assert any(isinstance(s._index, SubjectIndex) for s in dataset.sources)
+    def canonical(findings: list) -> list[str]:
+        return sorted(json.dumps(f.to_json(), sort_keys=True) for f in findings)
+
+    assert canonical(searched) == canonical(whole)
+    assert sum(1 for f in whole if f.line) > 20
