@@ -120,7 +120,7 @@ def test_interrupted_export_keeps_previous_dist(mini_project: Path, monkeypatch)
     def explode(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("spacecoop.export.write_ntriples", explode)
+    monkeypatch.setattr("spacecoop.export.iter_ntriples", explode)
     with pytest.raises(KeyboardInterrupt):
         build_module.build(config)
     assert tree_digest(config.dist) == before

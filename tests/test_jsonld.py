@@ -399,7 +399,48 @@ def test_w3c_from_rdf_inputs_round_trip_through_the_export(
     if not triples:
         pytest.skip("only named graphs: the export writes one graph")
     config = replace(load_config(FIXTURES / "miniproject"), frames={}, reverse_terms={})
-    export = jsonld.prepare(triples, [], config)
-    document = json.loads(b"".join(jsonld.compacted_chunks(export.documents, export.compactor)))
+    in_memory = jsonld.prepare(triples, [], config)
+    # The export path: documents sorted by subject in bounded memory (StreamedDocuments).
+    export = jsonld.prepare_streamed(triples, config, in_memory.context)
+    data = b"".join(jsonld.compacted_chunks(export.documents, export.compactor))
+    assert data == b"".join(jsonld.compacted_chunks(in_memory.documents, in_memory.compactor))
+    document = json.loads(data)
     back = jsonld_triples(document, config.context_iri, export.context.document)
     assert isomorphic(rdflib_graph(back), rdflib_graph(triples))
+
+
+def test_streamed_documents_equal_in_memory_ones_when_sorts_spill(
+    outputs: JsonLdOutputs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compacted graph and every frame: the same bytes from the bounded-memory path, with runs
+    so small that the subject sort spills and merges many temporary files."""
+    from spacecoop import rdfwriter
+
+    context = outputs.generated_context
+    in_memory = jsonld.prepare(outputs.graph, outputs.vocabulary, outputs.config, context=context)
+    expected = {None: b"".join(jsonld.compacted_chunks(in_memory.documents, in_memory.compactor))}
+    for spec in in_memory.frames:
+        expected[spec.name] = b"".join(
+            jsonld.framed_chunks(in_memory.documents, in_memory.compactor, spec)
+        )
+    spills: list[int] = []
+    original = rdfwriter.SortedLines._spill
+
+    def spill(self) -> None:
+        spills.append(len(self.lines))
+        original(self)
+
+    monkeypatch.setattr(rdfwriter.SortedLines, "_spill", spill)
+    monkeypatch.setattr(rdfwriter, "RUN_BYTES", 4096)
+    monkeypatch.setattr(rdfwriter.SortedLines.__init__, "__defaults__", (4096,))
+    monkeypatch.setattr(rdfwriter, "BATCH", 7)
+    streamed = jsonld.prepare_streamed(outputs.graph, outputs.config, context)
+    assert isinstance(streamed.documents, jsonld.StreamedDocuments)
+    assert len(spills) > 3
+    assert (
+        b"".join(jsonld.compacted_chunks(streamed.documents, streamed.compactor)) == expected[None]
+    )
+    assert len(expected) > 1
+    for spec in streamed.frames:
+        framed = b"".join(jsonld.framed_chunks(streamed.documents, streamed.compactor, spec))
+        assert framed == expected[spec.name], spec.name

@@ -21,7 +21,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from spacecoop.config import Config
-from spacecoop.rdfwriter import write_turtle
+from spacecoop.rdfwriter import SortedLines, sorted_ntriples, write_turtle
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -141,35 +141,51 @@ def _slug(predicate: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "", tail) + "-" + local
 
 
-def void_description(graph: list[ox.Triple], config: Config, dumps: Sequence[str]) -> bytes:
-    """``void.ttl``: statistics, partitions and linksets of ``graph``, dumps and endpoint."""
-    triples = 0
-    subjects: set = set()
-    objects: set = set()
-    entities: set = set()
-    by_class: dict[str, set] = defaultdict(set)
+def void_description(graph: Iterable[ox.Triple], config: Config, dumps: Sequence[str]) -> bytes:
+    """``void.ttl``: statistics, partitions and linksets of ``graph``, dumps and endpoint.
+
+    Counted on the graph's canonical N-Triples lines, which come sorted and distinct from a
+    bounded-memory sort: equal terms have equal text, a subject's lines are adjacent, and
+    distinct objects are counted by a second sort, so no set of terms is held in memory.
+    ``graph`` is read twice (the dates of the headers come from a second pass).
+    """
+    triples = subjects = entities = 0
+    objects = SortedLines()
+    by_class: Counter[str] = Counter()
     by_property: Counter[str] = Counter()
     links: Counter[tuple[str, str]] = Counter()
-    namespace = config.instance_namespace
-    for t in set(graph):
+    entity_prefix = b"<" + config.instance_namespace.encode()
+    link_predicates = {f"<{p}>".encode(): p for p in LINK_PREDICATES}
+    targets = [(name, b"<" + space.encode()) for name, (_t, space, _h) in LINK_TARGETS.items()]
+    rdf_type = f"<{RDF_TYPE}>".encode()
+    previous = None
+    batch: list[bytes] = []
+    for line in sorted_ntriples(graph):
         triples += 1
-        subjects.add(t.subject)
-        objects.add(t.object)
-        predicate = t.predicate.value
-        by_property[predicate] += 1
-        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(namespace):
-            entities.add(t.subject)
-        if predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode):
-            by_class[t.object.value].add(t.subject)
-        if predicate in LINK_PREDICATES and isinstance(t.object, ox.NamedNode):
-            for name, (_title, space, _home) in LINK_TARGETS.items():
-                if t.object.value.startswith(space):
-                    links[(name, predicate)] += 1
+        subject, predicate, rest = line.split(b" ", 2)
+        obj = rest[:-3]  # without " .\n"
+        if subject != previous:
+            subjects += 1
+            entities += subject.startswith(entity_prefix)
+            previous = subject
+        by_property[predicate.decode()[1:-1]] += 1
+        if predicate == rdf_type and obj.startswith(b"<"):
+            by_class[obj.decode()[1:-1]] += 1
+        if predicate in link_predicates and obj.startswith(b"<"):
+            for name, space in targets:
+                if obj.startswith(space):
+                    links[(name, link_predicates[predicate])] += 1
+        batch.append(obj + b"\n")
+        if len(batch) >= 20_000:
+            objects.extend(batch)
+            batch = []
+    objects.extend(batch)
+    distinct_objects = sum(1 for _ in objects.merged())
     b = _Builder()
     dataset = _iri(config.dataset.iri)
     b.add(dataset, RDF_TYPE, _iri(VOID + "Dataset"))
     _describe_dataset(b, dataset, config, source_dates(graph))
-    b.add(dataset, VOID + "uriSpace", namespace)
+    b.add(dataset, VOID + "uriSpace", config.instance_namespace)
     b.add(dataset, VOID + "vocabulary", _iri(config.vocabulary_namespace))
     if config.sparql_endpoint:
         b.add(dataset, VOID + "sparqlEndpoint", _iri(config.sparql_endpoint))
@@ -180,9 +196,9 @@ def void_description(graph: list[ox.Triple], config: Config, dumps: Sequence[str
             b.add(dataset, VOID + "feature", _iri(DUMP_FEATURES[suffix]))
     for predicate, value in (
         ("triples", triples),
-        ("entities", len(entities)),
-        ("distinctSubjects", len(subjects)),
-        ("distinctObjects", len(objects)),
+        ("entities", entities),
+        ("distinctSubjects", subjects),
+        ("distinctObjects", distinct_objects),
         ("classes", len(by_class)),
         ("properties", len(by_property)),
     ):
@@ -191,7 +207,7 @@ def void_description(graph: list[ox.Triple], config: Config, dumps: Sequence[str
         partition = b.node()
         b.add(dataset, VOID + "classPartition", partition)
         b.add(partition, VOID + "class", _iri(class_iri))
-        b.add(partition, VOID + "entities", _count(len(members)))
+        b.add(partition, VOID + "entities", _count(members))
     for property_iri, count in sorted(by_property.items()):
         partition = b.node()
         b.add(dataset, VOID + "propertyPartition", partition)

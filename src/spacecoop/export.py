@@ -21,8 +21,16 @@ from spacecoop import jsonld
 from spacecoop.config import Config
 from spacecoop.errors import ConfigError
 from spacecoop.load import LoadedDataset
-from spacecoop.rdfwriter import iter_nquads, relabel, write_ntriples, write_turtle
-from spacecoop.versions import stamp, stamp_quads
+from spacecoop.rdfwriter import (
+    FirstPass,
+    HeaderStamp,
+    iter_nquads,
+    iter_ntriples,
+    iter_sorted_serialization,
+    iter_trig,
+    iter_turtle,
+)
+from spacecoop.versions import VERSION_INFO, VERSION_IRI, stamp, version_iri
 
 #: What an output function returns: the bytes, or chunks of them (streamed to the file).
 Content = bytes | Iterable[bytes]
@@ -37,23 +45,71 @@ EXPORT_FORMATS = {
 }
 
 
-def _sorted_for_serializer(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    return sorted(
-        set(relabel(triples)), key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
-    )
+def header_stamp(config: Config) -> HeaderStamp:
+    """:func:`spacecoop.versions.stamp` as the streaming writers apply it."""
+
+    def values(ontology: str) -> list[tuple[str, ox.NamedNode | ox.Literal]]:
+        return [
+            (VERSION_INFO.value, ox.Literal(config.version)),
+            (VERSION_IRI.value, ox.NamedNode(version_iri(ontology, config.version, config))),
+        ]
+
+    return HeaderStamp((VERSION_INFO.value, VERSION_IRI.value), values)
+
+
+class Triples:
+    """The triples of some source kinds of a dataset, re-iterable without a list in memory."""
+
+    def __init__(self, dataset: LoadedDataset, *kinds: str) -> None:
+        self.dataset, self.kinds = dataset, kinds
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return self.dataset.triples(*self.kinds)
+
+
+class StampedTriples:
+    """:func:`spacecoop.versions.stamp` of a re-iterable graph, lazily (for one-pass readers)."""
+
+    def __init__(self, triples: Iterable[ox.Triple], config: Config) -> None:
+        self.triples, self.config = triples, config
+        self.stamp = header_stamp(config)
+        self._headers: list[str] | None = None
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        if self._headers is None:
+            self._headers = sorted(FirstPass(self.triples, record=lambda _l, _p: []).headers())
+        headers = set(self._headers)
+        if not headers:
+            yield from self.triples
+            return
+        replaced = set(self.stamp.predicates)
+        for t in self.triples:
+            if not (t.predicate.value in replaced and t.subject.value in headers):
+                yield t
+        for ontology in self._headers:
+            for predicate, value in self.stamp.values(ontology):
+                yield ox.Triple(ox.NamedNode(ontology), ox.NamedNode(predicate), value)
+
+
+def serialize_chunks(
+    triples: Iterable[ox.Triple],
+    fmt: str,
+    prefixes: dict[str, str],
+    stamp: HeaderStamp | None = None,
+) -> Iterator[bytes]:
+    """One graph in one format, deterministically, in chunks and bounded memory."""
+    if fmt == "ttl":
+        return iter_turtle(triples, prefixes, stamp)
+    if fmt == "nt":
+        return iter_ntriples(triples, stamp)
+    if fmt not in EXPORT_FORMATS or fmt in ("nq", "trig"):
+        raise ConfigError(f"cannot write a single graph as {fmt!r}")
+    return iter_sorted_serialization(triples, EXPORT_FORMATS[fmt], prefixes, stamp)
 
 
 def serialize(triples: Iterable[ox.Triple], fmt: str, prefixes: dict[str, str]) -> bytes:
     """One graph in one format, deterministically."""
-    if fmt == "ttl":
-        return write_turtle(triples, prefixes)
-    if fmt == "nt":
-        return write_ntriples(triples)
-    if fmt not in EXPORT_FORMATS or fmt in ("nq", "trig"):
-        raise ConfigError(f"cannot write a single graph as {fmt!r}")
-    return ox.serialize(
-        _sorted_for_serializer(triples), format=EXPORT_FORMATS[fmt], prefixes=prefixes
-    )
+    return b"".join(serialize_chunks(triples, fmt, prefixes))
 
 
 def serialize_dataset(dataset: LoadedDataset, fmt: str, config: Config | None = None) -> bytes:
@@ -64,18 +120,12 @@ def serialize_dataset(dataset: LoadedDataset, fmt: str, config: Config | None = 
 def stream_dataset(
     dataset: LoadedDataset, fmt: str, config: Config | None = None
 ) -> Iterable[bytes]:
-    """:func:`serialize_dataset` in chunks: N-Quads is never joined into one string."""
-    quads = list(dataset.quads())
-    if config is not None:
-        quads = stamp_quads(quads, config)
+    """:func:`serialize_dataset` in chunks and bounded memory (sorted through temporary files)."""
+    stamp = header_stamp(config) if config is not None else None
     if fmt == "nq":
-        return iter_nquads(quads)
+        return iter_nquads(dataset.quads(), stamp)
     if fmt == "trig":
-        ordered = sorted(
-            set(quads),
-            key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)),
-        )
-        return [ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=dataset.prefixes())]
+        return iter_trig(dataset.quads(), dataset.prefixes(), stamp)
     raise ConfigError(f"{fmt!r} is not a dataset format (use nq or trig)")
 
 
@@ -110,11 +160,12 @@ class JsonLdOutputs:
 
     def __init__(
         self,
-        graph: list[ox.Triple],
+        graph: Iterable[ox.Triple],
         vocabulary: list[ox.Triple],
         config: Config,
         prefixes: dict[str, str],
         uses: int | None = None,
+        stamp: HeaderStamp | None = None,
     ) -> None:
         self.graph, self.vocabulary, self.config, self.prefixes = (
             graph,
@@ -123,6 +174,7 @@ class JsonLdOutputs:
             prefixes,
         )
         self.uses = uses
+        self.stamp = stamp
         self._context: jsonld.Context | None = None
         self._graph: jsonld.JsonLdExport | None = None
         self._vocabulary: jsonld.JsonLdExport | None = None
@@ -131,15 +183,15 @@ class JsonLdOutputs:
     def generated_context(self) -> jsonld.Context:
         if self._context is None:
             self._context = jsonld.generate_context(
-                self.graph, self.vocabulary, self.config, self.prefixes
+                self.graph, self.vocabulary, self.config, self.prefixes, self.stamp
             )
         return self._context
 
     @property
     def whole(self) -> jsonld.JsonLdExport:
         if self._graph is None:
-            self._graph = jsonld.prepare(
-                self.graph, self.vocabulary, self.config, context=self.generated_context
+            self._graph = jsonld.prepare_streamed(
+                self.graph, self.config, self.generated_context, self.stamp
             )
         return self._graph
 
@@ -188,13 +240,15 @@ def export_graphs(
 def planned_outputs(dataset: LoadedDataset, config: Config) -> dict[str, Callable[[], Content]]:
     """Every file of ``dist/`` with the function that produces its bytes (or chunks)."""
     name = config.name
-    graph, vocabulary = export_graphs(dataset, config)
+    graph = Triples(dataset, "ontology", "data")  # streamed: never a list of 1M triples
+    stamp_ = header_stamp(config)
+    vocabulary = stamp(dataset.triples("ontology"), config)
     shapes = list(dataset.triples("shapes"))
     prefixes = dataset.prefixes()
-    ld = JsonLdOutputs(graph, vocabulary, config, prefixes, uses=1 + len(config.frames))
+    ld = JsonLdOutputs(graph, vocabulary, config, prefixes, 1 + len(config.frames), stamp_)
     outputs: dict[str, Callable[[], Content]] = {
-        f"{name}.ttl": lambda: serialize(graph, "ttl", prefixes),
-        f"{name}.nt": lambda: serialize(graph, "nt", prefixes),
+        f"{name}.ttl": lambda: serialize_chunks(graph, "ttl", prefixes, stamp_),
+        f"{name}.nt": lambda: serialize_chunks(graph, "nt", prefixes, stamp_),
         f"{name}.jsonld": ld.compacted,
         f"{name}.nq": lambda: stream_dataset(dataset, "nq", config),
         "context.jsonld": ld.context,
@@ -224,7 +278,7 @@ def planned_late_outputs(
     from spacecoop.catalog import dcat_description, source_dates, void_description
     from spacecoop.release import previous_release
 
-    graph, _vocabulary = export_graphs(dataset, config)
+    graph = StampedTriples(Triples(dataset, "ontology", "data"), config)
     return {
         "void.ttl": lambda _written: void_description(graph, config, graph_dumps(config)),
         "dcat.ttl": lambda written: dcat_description(
@@ -237,20 +291,21 @@ def export_chunks(
     dataset: LoadedDataset, config: Config, fmt: str, frame: str | None = None
 ) -> Iterable[bytes]:
     """One export of the graph (vocabulary + data) as the ``export`` command writes it."""
-    graph, vocabulary = export_graphs(dataset, config)
+    graph = Triples(dataset, "ontology", "data")
     prefixes = dataset.prefixes()
-    if frame is not None:
+    stamp_ = header_stamp(config)
+    if frame is not None or fmt == "jsonld":
         if fmt != "jsonld":
             raise ConfigError(f"--frame writes JSON-LD; it cannot be combined with {fmt!r}")
-        return JsonLdOutputs(graph, vocabulary, config, prefixes).framed(frame)
-    if fmt == "jsonld":
-        return JsonLdOutputs(graph, vocabulary, config, prefixes).compacted()
+        vocabulary = stamp(dataset.triples("ontology"), config)
+        ld = JsonLdOutputs(graph, vocabulary, config, prefixes, stamp=stamp_)
+        return ld.framed(frame) if frame is not None else ld.compacted()
     if fmt in ("nq", "trig"):
         return stream_dataset(dataset, fmt, config)
     if fmt not in EXPORT_FORMATS:
         known = "|".join(EXPORT_FORMATS)
         raise ConfigError(f"unknown export format {fmt!r} (use {known})")
-    return [serialize(graph, fmt, prefixes)]
+    return serialize_chunks(graph, fmt, prefixes, stamp_)
 
 
 def write_content(path: Path, content: Content) -> tuple[int, str]:

@@ -28,8 +28,11 @@ on the graph.
 from __future__ import annotations
 
 import json
+import marshal
 import math
 import re
+import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -41,7 +44,14 @@ from pyld.context_resolver import ContextResolver
 
 from spacecoop.config import Config
 from spacecoop.errors import ConfigError, SpacecoopError
-from spacecoop.rdfwriter import relabel
+from spacecoop.rdfwriter import (
+    FirstPass,
+    HeaderStamp,
+    record_line,
+    relabel,
+    subject_groups,
+    subject_records,
+)
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -435,13 +445,43 @@ def _camel(text: str) -> str:
     return key if not key[0].isdigit() else f"n{key}"
 
 
+def _stamped_in_one_pass(
+    graph: Iterable[ox.Triple],
+    stamp: HeaderStamp | None,
+    stamped: set[str],
+    held: list[ox.Triple],
+    headers: set[str],
+) -> Iterator[ox.Triple]:
+    """``graph`` with versions stamped: the stamped predicates' triples are held back until
+    the end, when the ontology headers are known."""
+    if stamp is None:
+        yield from graph
+        return
+    ontology = ox.NamedNode(OWL + "Ontology")
+    for t in graph:
+        predicate = t.predicate.value
+        if predicate in stamped:
+            held.append(t)
+            continue
+        if predicate == RDF_TYPE and t.object == ontology and isinstance(t.subject, ox.NamedNode):
+            headers.add(t.subject.value)
+        yield t
+    yield from (t for t in held if t.subject.value not in headers)
+    for header in sorted(headers):
+        for predicate, value in stamp.values(header):
+            yield ox.Triple(ox.NamedNode(header), ox.NamedNode(predicate), value)
+
+
 def generate_context(
     graph: Iterable[ox.Triple],
     vocabulary: Iterable[ox.Triple],
     config: Config,
     prefixes: Mapping[str, str] | None = None,
+    stamp: HeaderStamp | None = None,
 ) -> Context:
     """``context.jsonld`` for ``graph`` (vocabulary + data), derived from the vocabulary.
+
+    With ``stamp``, ``graph`` is read as the stamp would leave it (in the same single pass).
 
     - every term of the configured vocabulary namespace gets its local name as key;
     - every other predicate and class used in the graph gets its local name too, unless a
@@ -484,7 +524,10 @@ def generate_context(
             return "@language" if obj.language else obj.datatype.value
         return "@id"
 
-    for t in graph:
+    stamped = set(stamp.predicates) if stamp is not None else set()
+    held: list[ox.Triple] = []
+    headers: set[str] = set()
+    for t in _stamped_in_one_pass(graph, stamp, stamped, held, headers):
         predicate = t.predicate.value
         if predicate == RDF_TYPE:
             if isinstance(t.object, ox.NamedNode):
@@ -659,8 +702,8 @@ class EntityDocuments:
     label.
     """
 
-    def __init__(self, triples: Iterable[ox.Triple]) -> None:
-        nodes = from_rdf(relabel(triples), lossless=True)
+    def __init__(self, triples: Iterable[ox.Triple], relabelled: bool = False) -> None:
+        nodes = from_rdf(triples if relabelled else relabel(triples), lossless=True)
         self.nodes: dict[str, JsonObject] = {n["@id"]: n for n in nodes}
         references: dict[str, int] = defaultdict(int)
         self.incoming: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -791,6 +834,146 @@ class EntityDocuments:
         not inferred, so an instance of a subclass carries only the subclass)."""
         classes = self.subclasses(class_iri)
         return [n for n in self.roots if classes.intersection(self.nodes[n].get("@type", []))]
+
+
+class _Nodes(Mapping[str, JsonObject]):
+    """Node objects by ``@id``: IRI nodes in a temporary file (marshal), blank nodes in memory."""
+
+    def __init__(self, blank: dict[str, JsonObject]) -> None:
+        self.blank = blank
+        self.index: dict[str, tuple[int, int]] = {}
+        self.file = tempfile.TemporaryFile(prefix="spacecoop-nodes-")  # noqa: SIM115
+        self.end = 0
+
+    def add(self, node: JsonObject) -> None:
+        data = marshal.dumps(node)
+        self.index[node["@id"]] = (self.end, len(data))
+        self.file.write(data)
+        self.end += len(data)
+
+    def __getitem__(self, key: str) -> JsonObject:
+        if key.startswith("_:"):
+            return self.blank[key]
+        offset, size = self.index[key]
+        self.file.seek(offset)
+        return marshal.loads(self.file.read(size))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.blank or key in self.index
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.index
+        yield from self.blank
+
+    def __len__(self) -> int:
+        return len(self.index) + len(self.blank)
+
+
+def _subject_node(subject: str, triples: list[ox.Triple], partial: JsonObject | None) -> JsonObject:
+    """:func:`from_rdf` (lossless) for the triples of one IRI subject.
+
+    Values of blank nodes come from ``partial``, the subject's node in :func:`from_rdf` of the
+    triples that touch blank nodes (where lists were already turned into ``@list``): they are
+    taken in input order, as from_rdf would have appended them.
+    """
+    node: JsonObject = {"@id": subject}
+    queues = {
+        prop: iter(values) for prop, values in (partial or {}).items() if not prop.startswith("@")
+    }
+    blank_seen: set[tuple[str, str]] = set()
+    nil: list[JsonObject] = []
+    for t in triples:
+        predicate = t.predicate.value
+        obj = t.object
+        if predicate == RDF_TYPE and not isinstance(obj, ox.Literal):
+            types = node.setdefault("@type", [])
+            if _term_id(obj) not in types:
+                types.append(_term_id(obj))
+            continue
+        if isinstance(obj, ox.BlankNode):
+            if (predicate, obj.value) not in blank_seen:
+                blank_seen.add((predicate, obj.value))
+                node.setdefault(predicate, []).append(next(queues[predicate]))
+            continue
+        value = rdf_to_object(obj, processing_mode="json-ld-1.0")
+        values = node.setdefault(predicate, [])
+        if _contains(values, value):
+            continue
+        values.append(value)
+        if isinstance(obj, ox.NamedNode) and obj.value == RDF_NIL:
+            nil.append(value)
+    for value in nil:  # 8.4 step 6.4: an IRI subject's rdf:nil is an empty list
+        value.pop("@id", None)
+        value["@list"] = []
+    return node
+
+
+class StreamedDocuments(EntityDocuments):
+    """:class:`EntityDocuments` of a large graph in bounded memory, with the same output.
+
+    One pass sorts the triples by subject (:class:`spacecoop.rdfwriter.FirstPass`, spilling to
+    temporary files), builds each IRI subject's node object from its group and stores it in a
+    temporary file; only the triples that touch blank nodes, the index, the types and the
+    links that frames follow backwards (``reverse``) stay in memory.
+    """
+
+    def __init__(
+        self,
+        triples: Iterable[ox.Triple],
+        stamp: HeaderStamp | None = None,
+        reverse: Iterable[str] = (),
+    ) -> None:
+        first = FirstPass(triples, record=subject_records)
+        records = first.finish(stamp, record_line)
+        blank = EntityDocuments(first.relabelled, relabelled=True)
+        self.nested = blank.nested
+        nodes = _Nodes({k: v for k, v in blank.nodes.items() if k.startswith("_:")})
+        self.nodes = nodes  # type: ignore[assignment]
+        self.incoming = defaultdict(list)
+        self.types: dict[str, tuple[str, ...]] = {}
+        self.children: dict[str, set[str]] = defaultdict(set)
+        reverse = set(reverse)
+        for subject, group in subject_groups(records):
+            node = _subject_node(subject, group, blank.nodes.get(subject))
+            nodes.add(node)
+            self._note(node, reverse)
+        for node in nodes.blank.values():
+            self._note(node, reverse)
+        blank_roots = [n for n in blank.roots if n.startswith("_:")]
+        ontology = sorted(
+            n for n in [*nodes.index, *blank_roots] if OWL + "Ontology" in self.types.get(n, ())
+        )
+        first_ids = set(ontology)
+        blank_roots = sorted(n for n in blank_roots if n not in first_ids)
+        self.roots = [
+            *ontology,
+            *(n for n in nodes.index if n not in first_ids),
+            *blank_roots,
+        ]
+
+    def _note(self, node: JsonObject, reverse: set[str]) -> None:
+        node_id = node["@id"]
+        if "@type" in node:
+            self.types[node_id] = tuple(sys.intern(t) for t in node["@type"])
+        for parent in node.get(RDFS + "subClassOf", []):
+            if "@id" in parent:
+                self.children[parent["@id"]].add(node_id)
+        for prop in reverse.intersection(node):
+            for ref in _node_references(node[prop]):
+                self.incoming[ref].append((prop, node_id))
+
+    def subclasses(self, class_iri: str) -> set[str]:
+        found, stack = {class_iri}, [class_iri]
+        while stack:
+            for child in self.children.get(stack.pop(), set()):
+                if child not in found:
+                    found.add(child)
+                    stack.append(child)
+        return found
+
+    def of_class(self, class_iri: str) -> list[str]:
+        classes = self.subclasses(class_iri)
+        return [n for n in self.roots if classes.intersection(self.types.get(n, ()))]
 
 
 def _node_references(values: object) -> Iterator[str]:
@@ -1072,6 +1255,19 @@ class JsonLdExport:
 
 def context_iri(config: Config) -> str:
     return config.context_iri or f"{config.base_iri}context.jsonld"
+
+
+def prepare_streamed(
+    graph: Iterable[ox.Triple],
+    config: Config,
+    context: Context,
+    stamp: HeaderStamp | None = None,
+) -> JsonLdExport:
+    """:func:`prepare` for a large graph: documents from :class:`StreamedDocuments`."""
+    frames = resolve_frames(config, context)
+    reverse = {iri for f in frames for p in f.paths for iri, back in p.steps if back}
+    documents = StreamedDocuments(graph, stamp, reverse)
+    return JsonLdExport(context, documents, Compactor(context, context_iri(config)), frames)
 
 
 def prepare(
