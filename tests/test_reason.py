@@ -42,3 +42,54 @@ def test_file_iri_is_refused(mini_project: Path) -> None:
     found = findings_for(mini_project, "book:solaris owl:sameAs <file:///etc/passwd> .\n")
     [finding] = [f for f in found if "file system" in f.message]
     assert finding.shape == "owl:file-iri"
+
+
+def _limit_reasoning(project: Path, limit: int) -> None:
+    pyproject = project / "pyproject.toml"
+    text = "".join(
+        line
+        for line in pyproject.read_text(encoding="utf-8").splitlines(keepends=True)
+        if not line.startswith("reasoning_max_triples")
+    )
+    pyproject.write_text(
+        text.replace("[tool.spacecoop]\n", f"[tool.spacecoop]\nreasoning_max_triples = {limit}\n"),
+        encoding="utf-8",
+    )
+
+
+def test_reasoning_is_skipped_above_the_limit_and_says_so(mini_project: Path) -> None:
+    """Large graphs skip owlrl (minutes per 100k triples), with an info finding that says how
+    to reason anyway; the IRI checks still run."""
+    from spacecoop.build import check
+    from spacecoop.findings import Severity
+
+    (mini_project / "data" / "extra.ttl").write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix m: <https://example.org/mini/def/> .\n"
+        "@prefix book: <https://example.org/mini/id/book/> .\n"
+        "m:Book owl:disjointWith m:Person .\n"
+        "book:solaris a m:Person ; owl:sameAs <file:///etc/passwd> .\n"
+    )
+    _limit_reasoning(mini_project, 10)
+    config = load_config(mini_project)
+    assert config.reasoning_max_triples == 10
+    findings, _ = check(load(config), config)
+    [skipped] = [f for f in findings if f.shape == "owl:skipped"]
+    assert skipped.severity == Severity.INFO and "reasoning_max_triples = 10" in skipped.message
+    assert not any("disjoint" in f.message for f in findings), "owlrl did not run"
+    assert any(f.shape == "owl:file-iri" for f in findings)
+    _limit_reasoning(mini_project, 1_000_000)
+    config = load_config(mini_project)
+    findings, _ = check(load(config), config)
+    assert not any(f.shape == "owl:skipped" for f in findings)
+    assert any("disjoint" in f.message for f in findings)
+
+
+def test_reasoning_limit_must_be_a_whole_number(mini_project: Path) -> None:
+    import pytest
+
+    from spacecoop.errors import ConfigError
+
+    _limit_reasoning(mini_project, -1)
+    with pytest.raises(ConfigError, match="reasoning_max_triples"):
+        load_config(mini_project)

@@ -8,7 +8,6 @@ both are discarded when validation or a competency question fails.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,16 +16,17 @@ import pyoxigraph as ox
 
 from spacecoop.config import Config
 from spacecoop.export import Output, stage_dist
-from spacecoop.findings import Finding, count_by_severity, fails, sort_findings
+from spacecoop.findings import Finding, Severity, count_by_severity, fails, sort_findings
 from spacecoop.lint import undeclared_terms
 from spacecoop.load import LoadedDataset, load
 from spacecoop.queries import QuestionResult, run_question, to_finding
-from spacecoop.reason import PendingConsistency
+from spacecoop.reason import PendingConsistency, iri_findings
 from spacecoop.store import prepare_store
 from spacecoop.validate import validate
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OWL = "http://www.w3.org/2002/07/owl#"
+CITATIONS = ("http://purl.org/dc/terms/source", "http://www.w3.org/ns/prov#wasDerivedFrom")
 
 
 @dataclass
@@ -95,37 +95,58 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
 
 
 def describe(dataset: LoadedDataset, config: Config, report: BuildReport) -> None:
-    """Counts for the summary: classes and properties declared, instances per class, languages."""
-    namespace = config.vocabulary_namespace
-    declared: Counter[str] = Counter()
-    for t in dataset.triples("ontology"):
-        if (
-            t.predicate.value == RDF_TYPE
-            and isinstance(t.subject, ox.NamedNode)
-            and t.subject.value.startswith(namespace)
-        ):
-            declared[t.object.value] += 1
-    report.classes = declared[OWL + "Class"]
-    report.properties = sum(declared[OWL + k] for k in ("ObjectProperty", "DatatypeProperty"))
-    by_class: Counter[str] = Counter()
-    subjects: set[str] = set()
-    languages: Counter[str] = Counter()
-    cited: set[str] = set()
-    for t in dataset.triples("data"):
-        if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
-            by_class[t.object.value] += 1
-            subjects.add(str(t.subject))
-        if isinstance(t.object, ox.Literal) and t.object.language:
-            languages[t.object.language] += 1
-        if t.predicate.value in (
-            "http://purl.org/dc/terms/source",
-            "http://www.w3.org/ns/prov#wasDerivedFrom",
-        ):
-            cited.add(str(t.object))
-    report.instances = len(subjects)
+    """Counts for the summary: classes and properties declared, instances per class, languages.
+
+    Aggregates run in the store, so the summary costs little even for millions of triples.
+    """
+    namespace = _string(config.vocabulary_namespace)
+    declared = {
+        row["kind"].value: int(row["n"].value)
+        for row in dataset.select(
+            f"SELECT ?kind (COUNT(*) AS ?n) WHERE {{ ?s <{RDF_TYPE}> ?kind "
+            f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {namespace})) }} GROUP BY ?kind",
+            "ontology",
+        )
+    }
+    report.classes = declared.get(OWL + "Class", 0)
+    report.properties = sum(
+        declared.get(OWL + k, 0) for k in ("ObjectProperty", "DatatypeProperty")
+    )
+    by_class = {
+        row["kind"].value: int(row["n"].value)
+        for row in dataset.select(
+            f"SELECT ?kind (COUNT(*) AS ?n) WHERE {{ ?s <{RDF_TYPE}> ?kind FILTER(isIRI(?kind)) }}"
+            " GROUP BY ?kind",
+            "data",
+        )
+    }
+    [instances] = dataset.select(
+        f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF_TYPE}> ?kind FILTER(isIRI(?kind)) }}",
+        "data",
+    )
+    languages = {
+        row["language"].value: int(row["n"].value)
+        for row in dataset.select(
+            "SELECT ?language (COUNT(*) AS ?n) WHERE { ?s ?p ?o "
+            'FILTER(isLiteral(?o) && lang(?o) != "") BIND(lang(?o) AS ?language) } '
+            "GROUP BY ?language",
+            "data",
+        )
+    }
+    [cited] = dataset.select(
+        "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { VALUES ?p { "
+        + " ".join(f"<{p}>" for p in CITATIONS)
+        + " } ?s ?p ?o }",
+        "data",
+    )
+    report.instances = int(instances["n"].value)
     report.instances_by_class = dict(sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0])))
     report.languages = dict(sorted(languages.items()))
-    report.sources_cited = len(cited)
+    report.sources_cited = int(cited["n"].value)
+
+
+def _string(value: str) -> str:
+    return str(ox.Literal(value))
 
 
 def check(
@@ -149,12 +170,29 @@ def check(
         if endpoint is not None:
             return [*dataset.notes, *run.findings], run.engine
     # OWL-RL runs in a second process while SHACL validation uses this one.
+    notes: list[Finding] = []
+    size = sum(s.triple_count for s in dataset.of_kind("ontology", "data"))
+    if reasoning and size > config.reasoning_max_triples:
+        reasoning = False
+        notes.append(
+            Finding(
+                Severity.INFO,
+                f"OWL-RL consistency not checked: {size:,} ontology and data triples are more "
+                f"than reasoning_max_triples = {config.reasoning_max_triples:,}",
+                "owl",
+                shape="owl:skipped",
+                hint="raise reasoning_max_triples in [tool.spacecoop] to reason anyway "
+                "(owlrl needs minutes per 100,000 triples)",
+            )
+        )
     pending = PendingConsistency(dataset, config.store.parent / "cache") if reasoning else None
     if focus_nodes is None:
         run = validate(dataset, engine=engine)
-    findings = [*dataset.notes, *run.findings, *undeclared_terms(dataset, config)]
+    findings = [*dataset.notes, *notes, *run.findings, *undeclared_terms(dataset, config)]
     if pending is not None:
         findings.extend(pending.result())
+    elif notes:
+        findings.extend(iri_findings(dataset))  # the IRI checks need no reasoning
     return findings, run.engine
 
 
@@ -190,7 +228,7 @@ def build(
     try:
         with _timed(report, "store"):
             step("store")
-            prepared = prepare_store(config.store, dataset.quads())
+            prepared = prepare_store(config.store, sources=dataset.sources)
             report.store_quads = prepared.quads
         with _timed(report, "queries"):
             step("queries")

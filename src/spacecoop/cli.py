@@ -345,7 +345,7 @@ def load_command() -> None:
     config = _config()
     with _progress("loading") as step:
         dataset = load(config, progress=step)
-        info = load_store(config.store, dataset.quads())
+        info = load_store(config.store, sources=dataset.sources)
     if not state.quiet:
         out.print(f"{info.quads} quads in {info.graphs} graphs -> {config.relative(info.path)}")
 

@@ -58,6 +58,8 @@ class Config:
     sparql_endpoint: str = ""
     dataset: DatasetConfig = field(default_factory=lambda: DatasetConfig())
     releases: Path = Path("releases")
+    # OWL-RL (owlrl, pure Python) is skipped above this many ontology + data triples.
+    reasoning_max_triples: int = 50_000
     publish_graph: str = ""  # the live graph `spacecoop publish` replaces in a remote store
 
     def sources(self, kind: str) -> list[Path]:
@@ -142,8 +144,16 @@ def load_config(root: Path | None = None) -> Config:
         fail_on=fail_on,
         version=str(project.get("version", "0.0.0")),
         name=str(project.get("name", root.name)),
+        reasoning_max_triples=_positive_int(table, "reasoning_max_triples", 50_000),
         **_export_settings(table, project, root, base_iri),
     )
+
+
+def _positive_int(table: dict, key: str, default: int) -> int:
+    value = table.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"[tool.spacecoop] {key} must be a whole number >= 0")
+    return value
 
 
 def _string_table(table: dict, key: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from spacecoop.config import Config
 from spacecoop.findings import Finding, Location, Severity
-from spacecoop.load import LoadedDataset
+from spacecoop.load import LoadedDataset, SourceFile
 
 _PREFIX = re.compile(r"PREFIX\s+([A-Za-z][\w\-.]*)?:\s*<([^>]*)>", re.IGNORECASE)
 
@@ -44,13 +44,54 @@ def _suggest(term: str, declared: Iterable[str], namespace: str) -> str | None:
     return names[close[0]] if close else None
 
 
-def _rdf_uses(dataset: LoadedDataset, namespace: str) -> dict[str, list[tuple[str, ox.Triple]]]:
-    uses: dict[str, list[tuple[str, ox.Triple]]] = {}
+def _terms_used(source: SourceFile, namespace: str) -> set[str]:
+    """Namespace terms written anywhere in one source, listed by the store (no Python scan)."""
+    query = (
+        f"SELECT DISTINCT ?t WHERE {{ GRAPH <{source.graph}> {{ "
+        "{ ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } } "
+        f"FILTER(isIRI(?t) && STRSTARTS(STR(?t), {ox.Literal(namespace)})) }}"
+    )
+    rows = source.store.query(query)
+    return {v.value for row in rows if _is_term((v := row["t"]).value, namespace)}  # type: ignore[index, union-attr]
+
+
+def _first_use(source: SourceFile, term: str) -> ox.Triple | None:
+    """A triple of the file that uses ``term``: the first one in file order for files of
+    ordinary size, any one (the store's first) for large files, where reading the whole
+    file in Python would cost seconds."""
+    if len(source.text) > SCAN_UP_TO:
+        iri = f"<{term}>"
+        rows = source.store.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{source.graph}> {{ "
+            f"{{ {iri} ?p ?o BIND({iri} AS ?s) }} UNION {{ ?s {iri} ?o BIND({iri} AS ?p) }} "
+            f"UNION {{ ?s ?p {iri} BIND({iri} AS ?o) }} }} }} LIMIT 1"
+        )
+        for row in rows:  # type: ignore[union-attr]
+            return ox.Triple(row["s"], row["p"], row["o"])  # type: ignore[arg-type, index]
+        return None
+    for quad in source.iter_parsed():
+        if any(isinstance(t, ox.NamedNode) and t.value == term for t in quad.triple):
+            return quad.triple
+    return None
+
+
+SCAN_UP_TO = 1_000_000  # characters of a file read in Python to find a term's first use
+
+
+def _rdf_uses(dataset: LoadedDataset, namespace: str) -> dict[str, tuple[str, ox.Triple]]:
+    """Each namespace term used in the sources, with where it is first used."""
+    first: dict[str, SourceFile] = {}
     for source in dataset.of_kind("data", "shapes", "ontology"):
-        for quad in source.quads:
-            for term in (quad.subject, quad.predicate, quad.object):
-                if isinstance(term, ox.NamedNode) and _is_term(term.value, namespace):
-                    uses.setdefault(term.value, []).append((source.display, quad.triple))
+        for term in _terms_used(source, namespace):
+            first.setdefault(term, source)
+    declared = declared_terms(dataset, namespace)
+    uses: dict[str, tuple[str, ox.Triple]] = {}
+    for term, source in first.items():
+        if term in declared:
+            continue  # its first use is never shown: not worth reading the file for
+        triple = _first_use(source, term)
+        if triple is not None:
+            uses[term] = (source.display, triple)
     return uses
 
 
@@ -106,10 +147,7 @@ def undeclared_terms(dataset: LoadedDataset, config: Config) -> list[Finding]:
             hint=f"did you mean <{suggestion}>?" if suggestion else "declare it in the ontology",
         )
 
-    for term, uses in sorted(_rdf_uses(dataset, namespace).items()):
-        if term in declared:
-            continue
-        display, triple = uses[0]
+    for term, (display, triple) in sorted(_rdf_uses(dataset, namespace).items()):
         findings.append(finding(term, _locate_term(dataset, display, triple), display))
     for path in config.queries():
         display = config.relative(path)

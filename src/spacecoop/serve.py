@@ -49,7 +49,7 @@ def ensure_store(config: Config, progress: Callable[[str], None] | None = None) 
     from spacecoop.store import load_store
 
     dataset = load(config, progress=progress)
-    load_store(config.store, dataset.quads())
+    load_store(config.store, sources=dataset.sources)
     return True
 
 

@@ -14,11 +14,15 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from spacecoop.endpoint.guard import Refused, scan
 from spacecoop.errors import SpacecoopError
+
+if TYPE_CHECKING:
+    from spacecoop.load import SourceFile
 
 
 @dataclass(frozen=True)
@@ -65,14 +69,34 @@ class PreparedStore:
         return StoreInfo(path, self.quads, self.graphs)
 
 
-def prepare_store(path: Path, quads: Iterable[ox.Quad]) -> PreparedStore:
-    """Write ``quads`` into a fresh on-disk store next to ``path`` and flush it."""
+def prepare_store(
+    path: Path,
+    quads: Iterable[ox.Quad] = (),
+    sources: Iterable[SourceFile] | None = None,
+) -> PreparedStore:
+    """Write ``quads`` (or parsed ``sources``) into a fresh on-disk store next to ``path``.
+
+    Sources without blank nodes are bulk-loaded by the store from their text, in Rust; the
+    others are inserted from the quads of their one parse (their blank node labels kept).
+    """
     versions = _versions_dir(path)
     versions.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(dir=versions, prefix="store-"))
     try:
         store = ox.Store(str(folder))
-        store.bulk_extend(quads)
+        if sources is None:
+            store.bulk_extend(quads)
+        else:
+            for source in sources:
+                if source._quads is not None:
+                    store.bulk_extend(source._quads)
+                else:
+                    store.bulk_load(
+                        source.text.encode("utf-8"),
+                        format=source.format,
+                        base_iri=source.base_iri,
+                        to_graph=ox.NamedNode(source.graph),
+                    )
         store.flush()
         count = len(store)
         graphs = sum(1 for _ in store.named_graphs())
@@ -83,9 +107,11 @@ def prepare_store(path: Path, quads: Iterable[ox.Quad]) -> PreparedStore:
     return PreparedStore(path, folder, count, graphs)
 
 
-def load_store(path: Path, quads: Iterable[ox.Quad]) -> StoreInfo:
-    """Replace the store at ``path`` by one holding exactly ``quads``."""
-    prepared = prepare_store(path, quads)
+def load_store(
+    path: Path, quads: Iterable[ox.Quad] = (), sources: Iterable[SourceFile] | None = None
+) -> StoreInfo:
+    """Replace the store at ``path`` by one holding exactly ``quads`` (or ``sources``)."""
+    prepared = prepare_store(path, quads, sources)
     try:
         return prepared.commit()
     except BaseException:
