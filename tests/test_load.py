@@ -143,7 +143,7 @@ def test_file_without_blank_nodes_is_parsed_by_the_store(mini_project: Path) -> 
     path = mini_project / "data" / "plain.ttl"
     path.write_text(
         '@prefix ex: <https://example.org/> .\nex:a ex:p "4.0"^^<http://www.w3.org/2001/'
-        'XMLSchema#decimal> ; ex:q ex:b .\n',
+        "XMLSchema#decimal> ; ex:q ex:b .\n",
         encoding="utf-8",
     )
     config = load_config(mini_project)

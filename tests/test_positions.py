@@ -113,6 +113,7 @@ def test_located_findings_are_the_same_either_way(repo: Path, tmp_path: Path, mo
     dataset = load(config)
     searched = validate(dataset).findings
     assert any(isinstance(s._index, SubjectIndex) for s in dataset.sources)
+
     def canonical(findings: list) -> list[str]:
         return sorted(json.dumps(f.to_json(), sort_keys=True) for f in findings)
 

@@ -9,6 +9,7 @@ subjects, a list, decimals), optionally with a generated bulk file for larger gr
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 import time
@@ -16,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
@@ -24,6 +26,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from spacecoop.config import load_config
+from spacecoop.engine import validate_fast
 from spacecoop.errors import ConfigError
 from spacecoop.export import export_chunks
 from spacecoop.load import load
@@ -197,23 +200,33 @@ def test_republish_swaps_atomically(store: Store, tmp_path: Path) -> None:
     assert store.count(graph) == len(old)
 
     polls: list[tuple[float, int]] = []
+    victims: list[str] = []  # reads rolled back as deadlock victims (40001), then retried
+    failures: list[str] = []
     stop = threading.Event()
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
 
     def reader() -> None:
-        with httpx.Client(trust_env=False, timeout=30) as client:
-            query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        with httpx.Client(trust_env=False, timeout=60) as client:
             while not stop.is_set():
                 response = client.post(
                     store.url("query"),
                     data={"query": query},
                     headers={"Accept": "application/sparql-results+json"},
                 )
-                value = response.json()["results"]["bindings"][0]["n"]["value"]
+                if response.status_code == 500 and "40001" in response.text:
+                    victims.append(response.text[:60])
+                    continue
+                try:
+                    value = response.json()["results"]["bindings"][0]["n"]["value"]
+                except (ValueError, KeyError, IndexError):
+                    failures.append(f"{response.status_code}: {response.text[:200]}")
+                    continue
                 polls.append((time.monotonic(), int(value)))
 
-    thread = threading.Thread(target=reader, daemon=True)
-    thread.start()
-    while not polls:
+    threads = [threading.Thread(target=reader, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    while not polls and not failures:
         time.sleep(0.01)
     swap: list[float] = []
     result = publish(
@@ -228,21 +241,28 @@ def test_republish_swaps_atomically(store: Store, tmp_path: Path) -> None:
     swapped = time.monotonic()
     time.sleep(0.3)
     stop.set()
-    thread.join(timeout=30)
+    for thread in threads:
+        thread.join(timeout=60)
 
+    assert not failures, failures[:3]
     seen = {count for _, count in polls}
     during = [count for at, count in polls if swap[0] <= at <= swapped]
+    mixed = sorted(count for _, count in polls if count not in (len(old), len(new)))
     if store.kind == "virtuoso":
-        # Virtuoso runs MOVE as one statement, but its readers are not isolated from it under
-        # load (seen here: a count of old + 1 while MOVE ran, even at DefaultIsolation 4). The
-        # README says so; what is guaranteed on Virtuoso is the end state, checked below.
-        assert len(old) in seen and len(new) in seen, sorted(seen)
+        # Virtuoso 7.2 has no snapshot reads: a COUNT running while MOVE commits may see a
+        # partly moved graph (read committed, repeatable read), and a serializable COUNT may
+        # be off by one or two while another graph with the same subjects is being loaded
+        # (README: measured). What holds on Virtuoso is the end state, checked below.
+        assert {len(old), len(new)} <= seen, sorted(seen)
     else:
-        assert seen <= {len(old), len(new)}, f"a reader saw a half-published graph: {sorted(seen)}"
-        assert seen == {len(old), len(new)}
+        assert not mixed, f"a reader saw a half-published graph: {mixed[:10]}"
+        assert seen == {len(old), len(new)} and victims == []
     assert result.previous == len(old) and result.live == len(new) and result.chunks >= 4
     assert len(polls) > 10, len(polls)
-    print(f"{store.kind}: {len(polls)} polls, {len(during)} during the swap")
+    print(
+        f"{store.kind}: {len(polls)} polls, {len(during)} during the swap, "
+        f"{len(victims)} deadlock victims retried, {len(mixed)} mixed counts {mixed[:5]}"
+    )
     if store.kind == "oxigraph" or store.count(graph) <= VIRTUOSO_MAX_ROWS:
         assert isomorphic(store.download(graph), new_graph_expected)
     assert store.count(graph) == len(new)
@@ -371,6 +391,71 @@ def test_store_rewritten_literals_are_no_change(store: Store, tmp_path: Path) ->
     assert [(str(o), o.datatype) for o in kept] == [("204", datatype)]
 
 
+# --- Validating the published graph where it lives ---------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+INVALID = sorted((REPO / "tests" / "fixtures" / "invalid").glob("*.ttl"))
+
+
+def shapes_project(root: Path, data: list[Path] | None) -> Path:
+    """The repository's ontology and shapes with its own data, or with ``data`` files only."""
+    root.mkdir(parents=True)
+    shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
+    for name in ("ontology", "shapes"):
+        shutil.copytree(REPO / name, root / name)
+    if data is None:
+        shutil.copytree(REPO / "data", root / "data")
+    else:
+        (root / "data").mkdir()
+        for path in data:
+            shutil.copy2(path, root / "data" / path.name)
+    return root
+
+
+def finding_keys(findings: list) -> set[tuple]:
+    """What a finding says, without source positions (a remote store has none); blank nodes
+    are labelled by each store in its own way."""
+
+    def plain(text: str | None) -> str:
+        return "_:b" if text and text.startswith("_:") else text or ""
+
+    return {
+        (f.severity.label, f.shape, plain(f.focus), f.path, plain(f.value), f.component, f.message)
+        for f in findings
+        if f.checker == "shacl"
+    }
+
+
+@pytest.mark.parametrize("data", ["project", "invalid"])
+def test_remote_validation_equals_local(store: Store, tmp_path: Path, data: str) -> None:
+    """The compiled queries give the local findings on the published graph, on both stores:
+    the project's own data (warnings and infos), and every invalid fixture (violations)."""
+    project = shapes_project(tmp_path / data, None if data == "project" else INVALID)
+    config = load_config(project)
+    graph = new_graph(store)
+    dataset = load(config)
+    # The data as loaded (the export would stamp versions, which some fixtures get wrong).
+    triples = sorted(set(dataset.triples("ontology", "data")), key=str)
+    publish(triples, store.target(), graph)
+    local = validate_fast(dataset)
+    assert local.fallback_shapes == []
+    url = f"{store.url('query')}?{urlencode({'default-graph-uri': graph})}"
+    # The same dataset object: only its shapes and prefixes are used with an endpoint, and the
+    # prefixes make the same messages ("found ex:thing" rather than "found <...>").
+    remote = validate_fast(dataset, endpoint=url)
+    expected = finding_keys(local.findings)
+    assert len(expected) > 30
+    assert finding_keys(remote.findings) == expected
+    # The rules Virtuoso once got wrong (a property path under NOT EXISTS) have findings here.
+    shapes = {k[1].rsplit("/", 1)[1] for k in expected}
+    assert ("ConflictingClaimsRule" if data == "invalid" else "SignatoryPostRule") in shapes
+    if data == "project":  # and through the command line, which exits 1 only for violations
+        done = run_cli("validate", "--endpoint", url, "--format", "json", cwd=project)
+        assert done.returncode == 0, done.stderr
+        warnings = [f for f in local.findings if f.severity.label == "warning"]
+        assert json.loads(done.stdout)["summary"]["warning"] == len(warnings) > 0
+
+
 # --- A server that dies mid-way (its own Oxigraph server: the others keep running) ----------
 
 
@@ -416,6 +501,55 @@ def test_unreachable_server_exits_2(mini_project: Path) -> None:
     assert result.returncode == 2
     assert f"cannot connect to {url}/query" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_deadlock_victims_are_sent_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request the server rolled back as a deadlock victim (SQLSTATE 40001, what Virtuoso
+    answers when serializable readers and the swap wait for each other) changed nothing: it is
+    sent again, a bounded number of times; any other 5xx is not."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import spacecoop.publish as publishing
+
+    monkeypatch.setattr(publishing, "DEADLOCK_BACKOFF", 0.01)
+    answers: list[tuple[int, str]] = []
+    received: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            status, body = answers.pop(0) if answers else (200, "")
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    victim = (500, "Virtuoso 40001 Error SR172: Transaction deadlocked")
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        with publishing.RemoteStore(resolve_target(base, "oxigraph")) as remote:
+            answers[:] = [victim, victim]
+            remote.update("MOVE <urn:x:a> TO <urn:x:b>", "swapping")
+            assert len(received) == 3 and len(set(received)) == 1
+            received.clear()
+            answers[:] = [victim] * (publishing.DEADLOCK_RETRIES + 1)
+            with pytest.raises(PublishError, match="40001"):
+                remote.update("MOVE <urn:x:a> TO <urn:x:b>", "swapping")
+            assert len(received) == publishing.DEADLOCK_RETRIES + 1
+            received.clear()
+            answers[:] = [(500, "out of memory")]
+            with pytest.raises(PublishError, match="HTTP 500"):
+                remote.update("MOVE <urn:x:a> TO <urn:x:b>", "swapping")
+            assert len(received) == 1
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 # --- Without a server -----------------------------------------------------------------------

@@ -12,9 +12,14 @@ authenticates (:data:`PROFILES`); the steps are the same everywhere:
 2. the staging graph's triple count, read back with SPARQL ``COUNT``, must equal the export's;
 3. one SPARQL Update ``MOVE <staging> TO <live>`` replaces the live graph. A store runs one
    update request in one transaction, so a reader sees the old graph or the new one, never a
-   half-published graph -- provided its reads are isolated: Oxigraph, Fuseki (TDB2) and
-   Neptune read from snapshots; Virtuoso at its packaged read-committed isolation showed
-   readers a partly moved graph, at ``DefaultIsolation = 4`` it did not (see the README).
+   half-published graph -- provided its reads are isolated. Oxigraph, Fuseki (TDB2), GraphDB
+   and Neptune read from snapshots. Virtuoso 7.2 has none: at read committed or repeatable
+   read a query can count a partly moved graph, and under serializable reads (server-wide
+   or ``DEFINE sql:table-option "ISOLATION SERIALIZABLE"``) a count can be off by a few
+   triples while another graph sharing subjects is loaded, and readers and the swap
+   deadlock. On Virtuoso the swap is atomic for writers (it commits whole or not at all),
+   not for readers (see the README). A deadlock victim (SQLSTATE 40001) changed nothing, so
+   a request answered with 40001 is sent again (:data:`DEADLOCK_RETRIES`).
 
 On any failure before the swap (a refused request, a dropped connection, a count mismatch,
 Ctrl-C) the staging graph is dropped and the live graph is untouched. A staging graph that
@@ -52,6 +57,9 @@ SPARQL_JSON = "application/sparql-results+json"
 #: Triples per upload request: a few MiB of N-Triples, well under common body limits.
 DEFAULT_CHUNK_TRIPLES = 50_000
 DEFAULT_TIMEOUT = 60.0
+#: A request the server rolled back as a deadlock victim is sent again, after 0.5, 1, 2, 4 s.
+DEADLOCK_RETRIES = 4
+DEADLOCK_BACKOFF = 0.5
 
 
 class PublishError(SpacecoopError):
@@ -236,6 +244,15 @@ def staging_prefix(graph: ox.NamedNode) -> str:
     return f"{graph.value}-staging-"
 
 
+def deadlocked(response: httpx.Response) -> bool:
+    """The server rolled the request back as a deadlock victim (SQLSTATE 40001, Virtuoso's
+    SR172): it changed nothing, so sending it again is safe. Locking stores (Virtuoso) pick
+    victims when serializable readers and the swap wait for each other."""
+    return response.status_code >= 500 and (
+        "40001" in response.text or "deadlock" in response.text.lower()
+    )
+
+
 def _excerpt(response: httpx.Response) -> str:
     text = " ".join(response.text.split())
     return text[:300] + ("…" if len(text) > 300 else "")
@@ -277,16 +294,20 @@ class RemoteStore:
         self, method: str, url: str, what: str, ok: Sequence[int] = (), **kwargs: object
     ) -> httpx.Response:
         where = f"{method} {url}"
-        try:
-            response = self.client.request(method, url, **kwargs)  # type: ignore[arg-type]
-        except httpx.ConnectError as exc:
-            raise PublishError(f"{what}: cannot connect to {url}: {exc}") from None
-        except httpx.TimeoutException:
-            raise PublishError(
-                f"{what}: {where} got no answer within {self.target.timeout:g} s (--timeout)"
-            ) from None
-        except httpx.HTTPError as exc:
-            raise PublishError(f"{what}: {where} failed: {exc}") from None
+        for attempt in range(DEADLOCK_RETRIES + 1):
+            try:
+                response = self.client.request(method, url, **kwargs)  # type: ignore[arg-type]
+            except httpx.ConnectError as exc:
+                raise PublishError(f"{what}: cannot connect to {url}: {exc}") from None
+            except httpx.TimeoutException:
+                raise PublishError(
+                    f"{what}: {where} got no answer within {self.target.timeout:g} s (--timeout)"
+                ) from None
+            except httpx.HTTPError as exc:
+                raise PublishError(f"{what}: {where} failed: {exc}") from None
+            if not deadlocked(response) or attempt == DEADLOCK_RETRIES:
+                break
+            time.sleep(DEADLOCK_BACKOFF * 2**attempt)
         status = response.status_code
         if status < 400 or status in ok:
             return response

@@ -61,14 +61,7 @@ def gather_facts(executor: Executor, shapes: ShapesGraph) -> DataFacts:
     facts = DataFacts()
     classes = class_references(shapes)
     if classes:
-        rows = executor.select(
-            f"SELECT ?c ?sub WHERE {{ VALUES ?c {{ {' '.join(classes)} }} "
-            f"?sub {SUBCLASS}* ?c . FILTER(isIRI(?sub)) }}"
-        )
-        closure: dict[str, set[str]] = {c: {c} for c in classes}
-        for row in rows:
-            closure[term(row["c"])].add(term(row["sub"]))
-        facts.closures = {c: sorted(s) for c, s in closure.items()}
+        facts.closures = subclass_closures(executor, classes)
     datatypes = datatype_references(shapes)
     if datatypes:
         predicates = datatype_predicates(shapes, set(datatypes))
@@ -115,6 +108,29 @@ def gather_facts(executor: Executor, shapes: ShapesGraph) -> DataFacts:
         else:
             facts.approximate.update(collapsed)
     return facts
+
+
+def subclass_closures(executor: Executor, classes: list[str]) -> dict[str, list[str]]:
+    """Each class with its IRI subclasses, at any depth (``rdfs:subClassOf*``).
+
+    The edges are read and closed here rather than with ``?sub rdfs:subClassOf* ?c`` from a
+    VALUES list, which not every store evaluates (Virtuoso 7: "transitive start not given").
+    Blank nodes are walked through, as the path would, but are never members.
+    """
+    below: dict[Node, set[Node]] = defaultdict(set)
+    for row in executor.select(f"SELECT DISTINCT ?sub ?sup WHERE {{ ?sub {SUBCLASS} ?sup }}"):
+        below[row["sup"]].add(row["sub"])
+    closures = {}
+    for c in classes:
+        start = rdflib.URIRef(c[1:-1])
+        seen, pending = {start}, [start]
+        while pending:
+            for sub in below.get(pending.pop(), ()):
+                if sub not in seen:
+                    seen.add(sub)
+                    pending.append(sub)
+        closures[c] = sorted({c} | {term(n) for n in seen if isinstance(n, rdflib.URIRef)})
+    return closures
 
 
 def _true(value: Node | None) -> bool:
