@@ -444,3 +444,23 @@ def test_streamed_documents_equal_in_memory_ones_when_sorts_spill(
     for spec in streamed.frames:
         framed = b"".join(jsonld.framed_chunks(streamed.documents, streamed.compactor, spec))
         assert framed == expected[spec.name], spec.name
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        "text",
+        {"id": "x", "label": {"en": 'a\n"b"', "zh": "条目"}, "n": [1, 2.5, -0.0, True, None]},
+        [[[]], {"a": {}}, [{"b": [{}]}]],
+        {"bad float": float("nan")},
+        {1: "non-string key"},
+    ],
+)
+def test_fast_json_dump_is_the_standard_one(value) -> None:
+    import json as standard
+
+    assert jsonld.dump_json(value) == standard.dumps(value, ensure_ascii=False, indent=2)
+    expected = standard.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    assert jsonld.dump_json(value, "    ") == expected

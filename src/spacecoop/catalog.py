@@ -141,18 +141,25 @@ def _slug(predicate: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "", tail) + "-" + local
 
 
-def void_description(graph: Iterable[ox.Triple], config: Config, dumps: Sequence[str]) -> bytes:
+def void_description(
+    graph: Iterable[ox.Triple],
+    config: Config,
+    dumps: Sequence[str],
+    lines: Iterable[bytes] | None = None,
+    dates: dict[str, ox.Literal] | None = None,
+) -> bytes:
     """``void.ttl``: statistics, partitions and linksets of ``graph``, dumps and endpoint.
 
     Counted on the graph's canonical N-Triples lines, which come sorted and distinct from a
     bounded-memory sort: equal terms have equal text, a subject's lines are adjacent, and
     distinct objects are counted by a second sort, so no set of terms is held in memory.
-    ``graph`` is read twice (the dates of the headers come from a second pass).
+    ``lines`` (those lines, already sorted once for the N-Triples file) and ``dates``
+    (:func:`source_dates`) spare reading ``graph``; without them it is read twice.
     """
     triples = subjects = entities = 0
     objects = SortedLines()
-    by_class: Counter[str] = Counter()
-    by_property: Counter[str] = Counter()
+    by_class: Counter[bytes] = Counter()
+    by_property: Counter[bytes] = Counter()
     links: Counter[tuple[str, str]] = Counter()
     entity_prefix = b"<" + config.instance_namespace.encode()
     link_predicates = {f"<{p}>".encode(): p for p in LINK_PREDICATES}
@@ -160,7 +167,7 @@ def void_description(graph: Iterable[ox.Triple], config: Config, dumps: Sequence
     rdf_type = f"<{RDF_TYPE}>".encode()
     previous = None
     batch: list[bytes] = []
-    for line in sorted_ntriples(graph):
+    for line in sorted_ntriples(graph) if lines is None else lines:
         triples += 1
         subject, predicate, rest = line.split(b" ", 2)
         obj = rest[:-3]  # without " .\n"
@@ -168,10 +175,10 @@ def void_description(graph: Iterable[ox.Triple], config: Config, dumps: Sequence
             subjects += 1
             entities += subject.startswith(entity_prefix)
             previous = subject
-        by_property[predicate.decode()[1:-1]] += 1
-        if predicate == rdf_type and obj.startswith(b"<"):
-            by_class[obj.decode()[1:-1]] += 1
-        if predicate in link_predicates and obj.startswith(b"<"):
+        by_property[predicate] += 1
+        if predicate == rdf_type and obj[:1] == b"<":
+            by_class[obj] += 1
+        if predicate in link_predicates and obj[:1] == b"<":
             for name, space in targets:
                 if obj.startswith(space):
                     links[(name, link_predicates[predicate])] += 1
@@ -180,11 +187,13 @@ def void_description(graph: Iterable[ox.Triple], config: Config, dumps: Sequence
             objects.extend(batch)
             batch = []
     objects.extend(batch)
+    by_class_iri = Counter({k.decode()[1:-1]: v for k, v in by_class.items()})
+    by_property_iri = Counter({k.decode()[1:-1]: v for k, v in by_property.items()})
     distinct_objects = sum(1 for _ in objects.merged())
     b = _Builder()
     dataset = _iri(config.dataset.iri)
     b.add(dataset, RDF_TYPE, _iri(VOID + "Dataset"))
-    _describe_dataset(b, dataset, config, source_dates(graph))
+    _describe_dataset(b, dataset, config, source_dates(graph) if dates is None else dates)
     b.add(dataset, VOID + "uriSpace", config.instance_namespace)
     b.add(dataset, VOID + "vocabulary", _iri(config.vocabulary_namespace))
     if config.sparql_endpoint:
@@ -199,16 +208,16 @@ def void_description(graph: Iterable[ox.Triple], config: Config, dumps: Sequence
         ("entities", entities),
         ("distinctSubjects", subjects),
         ("distinctObjects", distinct_objects),
-        ("classes", len(by_class)),
-        ("properties", len(by_property)),
+        ("classes", len(by_class_iri)),
+        ("properties", len(by_property_iri)),
     ):
         b.add(dataset, VOID + predicate, _count(value))
-    for class_iri, members in sorted(by_class.items()):
+    for class_iri, members in sorted(by_class_iri.items()):
         partition = b.node()
         b.add(dataset, VOID + "classPartition", partition)
         b.add(partition, VOID + "class", _iri(class_iri))
         b.add(partition, VOID + "entities", _count(members))
-    for property_iri, count in sorted(by_property.items()):
+    for property_iri, count in sorted(by_property_iri.items()):
         partition = b.node()
         b.add(dataset, VOID + "propertyPartition", partition)
         b.add(partition, VOID + "property", _iri(property_iri))

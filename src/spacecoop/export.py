@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,14 +23,21 @@ from spacecoop.config import Config
 from spacecoop.errors import ConfigError
 from spacecoop.load import LoadedDataset
 from spacecoop.rdfwriter import (
+    BATCH,
+    CanonicalLines,
     FirstPass,
     HeaderStamp,
+    Replay,
+    SubjectStream,
     iter_nquads,
     iter_ntriples,
     iter_sorted_serialization,
     iter_trig,
     iter_turtle,
+    subject_records,
 )
+from spacecoop.rdfwriter import _chunked as chunked
+from spacecoop.rdfwriter import _unique as unique_lines
 from spacecoop.versions import VERSION_INFO, VERSION_IRI, stamp, version_iri
 
 #: What an output function returns: the bytes, or chunks of them (streamed to the file).
@@ -89,6 +97,109 @@ class StampedTriples:
         for ontology in self._headers:
             for predicate, value in self.stamp.values(ontology):
                 yield ox.Triple(ox.NamedNode(ontology), ox.NamedNode(predicate), value)
+
+
+#: Kinds of source that make the exported graph (vocabulary + data).
+GRAPH_KINDS = ("ontology", "data")
+_DCTERMS = "http://purl.org/dc/terms/"
+#: Lines noted while reading, for :func:`spacecoop.catalog.source_dates`.
+_DATE_LINES = tuple(
+    f" <{iri}> ".encode()
+    for iri in (
+        _DCTERMS + "modified",
+        _DCTERMS + "created",
+        "http://www.w3.org/2002/07/owl#Ontology",
+    )
+)
+
+
+def _in_default_graph(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad | ox.Triple]:
+    """Statements pyoxigraph can write as N-Triples: quads of a named graph become triples."""
+    iterator = iter(quads)
+    first = next(iterator, None)
+    if first is None:
+        return
+    if isinstance(first.graph_name, ox.DefaultGraph):
+        yield first
+        yield from iterator
+    else:
+        yield first.triple
+        yield from (q.triple for q in iterator)
+
+
+class GraphStreams:
+    """Every sorted stream of ``dist/`` from one read of the dataset.
+
+    Why: the graph files, the JSON-LD documents and VoID each need the graph sorted (by line,
+    by subject, as quads), and reading the sources costs several seconds per million triples.
+    One read serializes each batch of statements once and feeds three bounded sorts: the
+    N-Triples lines of the graph, its subject records (Turtle and JSON-LD) and the N-Quads
+    lines of every source in its named graph. Each merged stream is kept in a temporary file
+    (:class:`~spacecoop.rdfwriter.Replay`) for the next writer that reads it.
+    """
+
+    def __init__(self, dataset: LoadedDataset, config: Config) -> None:
+        self.dataset = dataset
+        self.stamp = header_stamp(config)
+        self._lines: Replay | None = None
+        self._subjects: SubjectStream | None = None
+        self._nquads: Iterable[bytes] | None = None
+        self._passes: tuple[FirstPass, FirstPass, FirstPass] | None = None
+        self._dates: dict[str, ox.Literal] | None = None
+
+    def _read(self) -> tuple[FirstPass, FirstPass, FirstPass]:
+        if self._passes is None:
+            lines = FirstPass(note=_DATE_LINES)
+            subjects = FirstPass(record=subject_records)
+            nquads = FirstPass(quads=True)
+            for source in self.dataset.sources:
+                in_graph = source.kind in GRAPH_KINDS
+                suffix = f" <{source.graph}> .\n".encode()
+                statements = _in_default_graph(source.iter_parsed())
+                while blob := ox.serialize(
+                    islice(statements, BATCH), format=ox.RdfFormat.N_TRIPLES
+                ):
+                    if in_graph:
+                        lines.add(blob)
+                        subjects.add(blob)
+                    # A line ends with " .\n" and nowhere else: literals escape newlines.
+                    nquads.add(blob.replace(b" .\n", suffix))
+            for first in (lines, subjects, nquads):
+                first.spill()
+            self._passes = (lines, subjects, nquads)
+        return self._passes
+
+    def lines(self) -> CanonicalLines:
+        """The graph's canonical N-Triples lines (as :func:`sorted_ntriples` gives them)."""
+        if self._lines is None:
+            self._lines = Replay(unique_lines(self._read()[0].finish(self.stamp)))
+        return CanonicalLines(self._lines)
+
+    def subjects(self) -> SubjectStream:
+        """The graph sorted by subject, for Turtle and the JSON-LD documents."""
+        if self._subjects is None:
+            stream = SubjectStream.of_pass(self._read()[1], self.stamp)
+            self._subjects = SubjectStream(
+                Replay(stream.records), stream.relabelled, stream.ontologies
+            )
+        return self._subjects
+
+    def nquads(self) -> Iterator[bytes]:
+        """The N-Quads file's lines (every source in its named graph), once."""
+        return unique_lines(self._read()[2].finish(self.stamp))
+
+    def dates(self) -> dict[str, ox.Literal]:
+        """:func:`spacecoop.catalog.source_dates` of the graph."""
+        if self._dates is None:
+            from spacecoop.catalog import source_dates
+
+            self._dates = source_dates(self._read()[0].noted)
+        return self._dates
+
+    def close(self) -> None:
+        for replay in (self._lines, self._subjects.records if self._subjects else None):
+            if isinstance(replay, Replay):
+                replay.close()
 
 
 def serialize_chunks(
@@ -166,6 +277,7 @@ class JsonLdOutputs:
         prefixes: dict[str, str],
         uses: int | None = None,
         stamp: HeaderStamp | None = None,
+        subjects: Callable[[], SubjectStream] | None = None,
     ) -> None:
         self.graph, self.vocabulary, self.config, self.prefixes = (
             graph,
@@ -175,6 +287,7 @@ class JsonLdOutputs:
         )
         self.uses = uses
         self.stamp = stamp
+        self.subjects = subjects  # the graph already sorted by subject, if another writer has it
         self._context: jsonld.Context | None = None
         self._graph: jsonld.JsonLdExport | None = None
         self._vocabulary: jsonld.JsonLdExport | None = None
@@ -190,8 +303,9 @@ class JsonLdOutputs:
     @property
     def whole(self) -> jsonld.JsonLdExport:
         if self._graph is None:
+            graph = self.subjects() if self.subjects is not None else self.graph
             self._graph = jsonld.prepare_streamed(
-                self.graph, self.config, self.generated_context, self.stamp
+                graph, self.config, self.generated_context, self.stamp
             )
         return self._graph
 
@@ -237,20 +351,28 @@ def export_graphs(
     )
 
 
-def planned_outputs(dataset: LoadedDataset, config: Config) -> dict[str, Callable[[], Content]]:
-    """Every file of ``dist/`` with the function that produces its bytes (or chunks)."""
+def planned_outputs(
+    dataset: LoadedDataset, config: Config, streams: GraphStreams | None = None
+) -> dict[str, Callable[[], Content]]:
+    """Every file of ``dist/`` with the function that produces its bytes (or chunks).
+
+    The graph files share one read of the dataset (``streams``, made here if not given).
+    """
     name = config.name
-    graph = Triples(dataset, "ontology", "data")  # streamed: never a list of 1M triples
+    streams = streams or GraphStreams(dataset, config)
+    graph = Triples(dataset, *GRAPH_KINDS)  # streamed: never a list of 1M triples
     stamp_ = header_stamp(config)
     vocabulary = stamp(dataset.triples("ontology"), config)
     shapes = list(dataset.triples("shapes"))
     prefixes = dataset.prefixes()
-    ld = JsonLdOutputs(graph, vocabulary, config, prefixes, 1 + len(config.frames), stamp_)
+    ld = JsonLdOutputs(
+        graph, vocabulary, config, prefixes, 1 + len(config.frames), stamp_, streams.subjects
+    )
     outputs: dict[str, Callable[[], Content]] = {
-        f"{name}.ttl": lambda: serialize_chunks(graph, "ttl", prefixes, stamp_),
-        f"{name}.nt": lambda: serialize_chunks(graph, "nt", prefixes, stamp_),
+        f"{name}.ttl": lambda: iter_turtle(streams.subjects(), prefixes),
+        f"{name}.nt": lambda: iter_ntriples(streams.lines()),
         f"{name}.jsonld": ld.compacted,
-        f"{name}.nq": lambda: stream_dataset(dataset, "nq", config),
+        f"{name}.nq": lambda: chunked(streams.nquads()),
         "context.jsonld": ld.context,
         "vocabulary.ttl": lambda: serialize(vocabulary, "ttl", prefixes),
         "vocabulary.rdf": lambda: serialize(vocabulary, "rdfxml", prefixes),
@@ -268,21 +390,24 @@ def graph_dumps(config: Config) -> list[str]:
 
 
 def planned_late_outputs(
-    dataset: LoadedDataset, config: Config
+    dataset: LoadedDataset, config: Config, streams: GraphStreams | None = None
 ) -> dict[str, Callable[[list[Output]], bytes]]:
     """Files that describe the others, in the order they must be written: VoID, then DCAT.
 
     DCAT lists the size and SHA-256 of every file written before it (VoID included), so
-    these run after :func:`planned_outputs`; ``SHA256SUMS`` comes last of all.
+    these run after :func:`planned_outputs`; ``SHA256SUMS`` comes last of all. Give the
+    ``streams`` of :func:`planned_outputs` to count on the lines it already sorted.
     """
-    from spacecoop.catalog import dcat_description, source_dates, void_description
+    from spacecoop.catalog import dcat_description, void_description
     from spacecoop.release import previous_release
 
-    graph = StampedTriples(Triples(dataset, "ontology", "data"), config)
+    streams = streams or GraphStreams(dataset, config)
     return {
-        "void.ttl": lambda _written: void_description(graph, config, graph_dumps(config)),
+        "void.ttl": lambda _written: void_description(
+            (), config, graph_dumps(config), streams.lines().lines, streams.dates()
+        ),
         "dcat.ttl": lambda written: dcat_description(
-            config, written, source_dates(graph), previous_release(config)
+            config, written, streams.dates(), previous_release(config)
         ),
     }
 
@@ -385,8 +510,10 @@ def stage_dist(
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.staging."))
     staged.chmod(0o755)
+    streams: GraphStreams | None = None
     try:
-        outputs = planned_outputs(dataset, config)
+        streams = GraphStreams(dataset, config)
+        outputs = planned_outputs(dataset, config, streams)
         outputs.update(extra or {})
         written: list[Output] = []
 
@@ -400,7 +527,7 @@ def stage_dist(
                 progress(name)
             record(name, outputs[name]())
         # VoID and DCAT describe the files above (DCAT with their sizes and checksums).
-        for name, describe in planned_late_outputs(dataset, config).items():
+        for name, describe in planned_late_outputs(dataset, config, streams).items():
             if progress:
                 progress(name)
             record(name, describe(list(written)))
@@ -415,6 +542,9 @@ def stage_dist(
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    finally:
+        if streams is not None:
+            streams.close()
 
 
 def build_dist(dataset: LoadedDataset, config: Config) -> list[Output]:

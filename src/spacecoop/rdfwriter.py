@@ -224,29 +224,52 @@ class FirstPass:
 
     def __init__(
         self,
-        statements: Iterable[ox.Triple] | Iterable[ox.Quad],
+        statements: Iterable[ox.Triple] | Iterable[ox.Quad] = (),
         quads: bool = False,
         record: Record | None = None,
+        note: tuple[bytes, ...] = (),
     ) -> None:
         self.quads = quads
         self.record = record
         self.sorted = SortedLines()
         self.blank: list[tuple[int, Any]] = []
         self.ontology: list[ox.Quad] = []
+        #: Statements, in input order, of the lines that contain one of ``note`` (parsed).
+        self.noted: list[Any] = []
+        self.note = note
         self.count = 0
         fmt = _NQ if quads else _NT
         iterator = iter(statements)
         while blob := ox.serialize(islice(iterator, BATCH), format=fmt):
-            lines = blob.splitlines(keepends=True)
-            start = self.count
-            self.count += len(lines)
-            positions: Iterable[int] = range(start, self.count)
-            if b"_:" in blob:
-                lines, positions = self._take_blank(lines, start, fmt)
-            if _ONTOLOGY_LINE in blob:
-                found = [line for line in lines if _ONTOLOGY_LINE in line]
-                self.ontology += list(ox.parse(b"".join(found), format=fmt)) if found else []
-            self.sorted.extend(record(lines, positions) if record else lines)
+            self.add(blob)
+
+    def add(self, blob: bytes) -> None:
+        """One more batch of the input, as pyoxigraph serialized it (N-Triples or N-Quads).
+
+        Why a batch of bytes: one read of a dataset can then feed several passes (see
+        :func:`spacecoop.export.GraphStreams`), each sorting its own records.
+        """
+        fmt = _NQ if self.quads else _NT
+        lines = blob.splitlines(keepends=True)
+        if self.note and any(marker in blob for marker in self.note):
+            found = [line for line in lines if any(marker in line for marker in self.note)]
+            parsed = ox.parse(b"".join(found), format=fmt)
+            self.noted += [q if self.quads else q.triple for q in parsed]
+        start = self.count
+        self.count += len(lines)
+        positions: Iterable[int] = range(start, self.count)
+        if b"_:" in blob:
+            lines, positions = self._take_blank(lines, start, fmt)
+        if _ONTOLOGY_LINE in blob:
+            found = [line for line in lines if _ONTOLOGY_LINE in line]
+            self.ontology += list(ox.parse(b"".join(found), format=fmt)) if found else []
+        self.sorted.extend(self.record(lines, positions) if self.record else lines)
+
+    def spill(self) -> None:
+        """Write the lines still in memory to a run if there are runs already (frees memory
+        while other passes of the same read are merged)."""
+        if self.sorted.runs and self.sorted.lines:
+            self.sorted._spill()
 
     def _take_blank(
         self, lines: list[bytes], start: int, fmt: ox.RdfFormat
@@ -324,15 +347,86 @@ def _relabel_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return [ox.Quad(*next(relabelled[q.graph_name]), q.graph_name) for q in quads]
 
 
+class Replay:
+    """The lines of a one-shot iterator, readable any number of times.
+
+    Why: several writers of one export read the same sorted stream. The first reading merges
+    the sort's runs and copies each line into a temporary file; later readings read that
+    file, which costs far less than reading the graph and sorting it again. Readings must not
+    overlap.
+    """
+
+    def __init__(self, lines: Iterable[bytes]) -> None:
+        self.source: Iterable[bytes] | None = lines
+        self.file: IO[bytes] | None = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self.source is None:
+            assert self.file is not None
+            self.file.seek(0)
+            yield from self.file
+            return
+        source, self.source = self.source, None
+        if self.file is not None:
+            self.file.close()
+        self.file = tempfile.TemporaryFile(prefix="spacecoop-replay-")  # noqa: SIM115
+        write = self.file.write
+        try:
+            for line in source:
+                write(line)
+                yield line
+        except BaseException:
+            self.file.close()
+            self.file = None
+            raise
+        self.file.flush()
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+@dataclass
+class CanonicalLines:
+    """Lines known to be canonical N-Triples already (relabelled, distinct, sorted, stamped):
+    what :func:`sorted_ntriples` gives, computed once and shared by several writers."""
+
+    lines: Iterable[bytes]
+
+
+@dataclass
+class SubjectStream:
+    """A graph sorted by subject: sorted :func:`subject_records` (stamped), the relabelled
+    statements with blank nodes, and the ontology header IRIs. Computed once, it can feed
+    both the Turtle writer and the JSON-LD documents."""
+
+    records: Iterable[bytes]
+    relabelled: list[ox.Triple]
+    ontologies: set[str]
+
+    @classmethod
+    def of(cls, triples: Iterable[ox.Triple], stamp: HeaderStamp | None = None) -> SubjectStream:
+        first = FirstPass(triples, record=subject_records)
+        return cls.of_pass(first, stamp)
+
+    @classmethod
+    def of_pass(cls, first: FirstPass, stamp: HeaderStamp | None = None) -> SubjectStream:
+        """The stream of a :class:`FirstPass` made with ``record=subject_records``."""
+        records = first.finish(stamp, record_line)
+        return cls(records, first.relabelled, set(first.headers()))
+
+
 def sorted_ntriples(
-    triples: Iterable[ox.Triple], stamp: HeaderStamp | None = None
+    triples: Iterable[ox.Triple] | CanonicalLines, stamp: HeaderStamp | None = None
 ) -> Iterator[bytes]:
     """Canonical N-Triples lines (relabelled, distinct, sorted), streamed in bounded memory."""
+    if isinstance(triples, CanonicalLines):
+        return iter(triples.lines)
     return _unique(FirstPass(triples).finish(stamp))
 
 
 def iter_ntriples(
-    triples: Iterable[ox.Triple], stamp: HeaderStamp | None = None
+    triples: Iterable[ox.Triple] | CanonicalLines, stamp: HeaderStamp | None = None
 ) -> Iterator[bytes]:
     """:func:`write_ntriples` streamed in chunks (for large graphs)."""
     return _chunked(sorted_ntriples(triples, stamp))
@@ -440,13 +534,17 @@ def record_line(record: bytes) -> bytes:
     return record.split(b"\t", 2)[2]
 
 
-def subject_groups(records: Iterable[bytes]) -> Iterator[tuple[str, list[ox.Triple]]]:
-    """(subject IRI, its triples in input order) from sorted :func:`subject_records`."""
+def subject_groups(records: Iterable[bytes]) -> Iterator[tuple[str, list[ox.Quad]]]:
+    """(subject IRI, its statements in input order) from sorted :func:`subject_records`.
+
+    The statements are the parser's quads in the default graph (``subject``, ``predicate``
+    and ``object`` as a triple has them): making a triple of each would cost a second object.
+    """
     keys: list[bytes] = []
     lines: list[bytes] = []
 
-    def flush() -> Iterator[tuple[str, list[ox.Triple]]]:
-        triples = [q.triple for q in ox.parse(b"".join(lines), format=_NT)]
+    def flush() -> Iterator[tuple[str, list[ox.Quad]]]:
+        triples = list(ox.parse(b"".join(lines), format=_NT))
         start = 0
         while start < len(keys):
             end = start + 1
@@ -471,18 +569,19 @@ class TurtleWriter:
 
     def __init__(
         self,
-        triples: Iterable[ox.Triple],
+        triples: Iterable[ox.Triple] | SubjectStream,
         prefixes: dict[str, str],
         stamp: HeaderStamp | None = None,
     ) -> None:
         # Triples with an IRI subject stream through a bounded sort; blank nodes stay in memory
         # (inlining them needs all their triples and references).
-        first = FirstPass(triples, record=subject_records)
-        self.records = first.finish(stamp, record_line)
-        self.ontologies = set(first.headers())
-        self.graph = _Graph(first.relabelled)
+        stream = triples if isinstance(triples, SubjectStream) else SubjectStream.of(triples, stamp)
+        self.records = stream.records
+        self.ontologies = stream.ontologies
+        self.graph = _Graph(stream.relabelled)
         self.prefixes = dict(sorted(prefixes.items(), key=lambda kv: -len(kv[1])))
         self.used: set[str] = set()
+        self._written: dict[str, tuple[str, str | None]] = {}
         self.inlinable = {
             node
             for node, refs in self.graph.incoming.items()
@@ -503,13 +602,25 @@ class TurtleWriter:
         return False
 
     def iri(self, value: str) -> str:
+        # Predicates, classes and linked entities come back again and again: remember them
+        # (a bounded memo, since most subjects are met once).
+        hit = self._written.get(value)
+        if hit is None:
+            hit = self._iri(value)
+            if len(self._written) >= 200_000:
+                self._written.clear()
+            self._written[value] = hit
+        if hit[1] is not None:
+            self.used.add(hit[1])
+        return hit[0]
+
+    def _iri(self, value: str) -> tuple[str, str | None]:
         for name, namespace in self.prefixes.items():
             if value.startswith(namespace):
                 local = value[len(namespace) :]
                 if local == "" or _LOCAL.match(local):
-                    self.used.add(name)
-                    return f"{name}:{local}"
-        return f"<{value}>"
+                    return f"{name}:{local}", name
+        return f"<{value}>", None
 
     def literal(self, literal: ox.Literal) -> str:
         quoted = str(ox.Literal(literal.value))  # N-Triples escaping of the lexical form
@@ -637,7 +748,9 @@ class TurtleWriter:
 
 
 def iter_turtle(
-    triples: Iterable[ox.Triple], prefixes: dict[str, str], stamp: HeaderStamp | None = None
+    triples: Iterable[ox.Triple] | SubjectStream,
+    prefixes: dict[str, str],
+    stamp: HeaderStamp | None = None,
 ) -> Iterator[bytes]:
     """:func:`write_turtle` in chunks, in bounded memory (for large graphs)."""
     return TurtleWriter(triples, prefixes, stamp).chunks()
