@@ -52,8 +52,38 @@ __all__ = [
 def _aggregates(shapes_graph: rdflib.Graph) -> bool:
     """Whether a SPARQL constraint counts: then a triple written in two files must count once,
     so the store gets the triples (merged) rather than the quads of each file."""
-    pattern = re.compile(r"\b(COUNT|SUM|AVG|GROUP_CONCAT|SAMPLE|MIN|MAX)\s*\(|GROUP\s+BY", re.I)
-    return any(pattern.search(str(s)) for s in shapes_graph.objects(None, SH.select))
+    texts = [*shapes_graph.objects(None, SH.select), *shapes_graph.objects(None, SH.ask)]
+    return any(_counts_repeats(str(t)) for t in texts)
+
+
+# Aggregates whose answer does not change when a solution repeats: whether anything was
+# counted at all, distinct counts, extremes. GROUP BY alone repeats no group.
+_BLIND_TO_REPEATS = re.compile(
+    r"COUNT\s*\(\s*DISTINCT\b|\b(?:MIN|MAX|SAMPLE)\s*\("
+    r"|COUNT\s*\(\s*(?:\?\w+|\*)\s*\)\s*(?:=\s*0|!=\s*0|>\s*0|<\s*1|>=\s*1)(?![\d.])",
+    re.I,
+)
+_AGGREGATE = re.compile(r"\b(?:COUNT|SUM|AVG|GROUP_CONCAT)\s*\(", re.I)
+
+
+def _counts_repeats(query: str) -> bool:
+    """Whether a query's answer may change when a triple is seen twice (an aggregate that
+    counts or sums, other than the forms in ``_BLIND_TO_REPEATS``)."""
+    return _AGGREGATE.search(_BLIND_TO_REPEATS.sub(" ", query)) is not None
+
+
+def _repeats_triples(dataset: LoadedDataset) -> bool:
+    """Whether a triple is written in more than one file (then the union graph repeats it).
+
+    Counted in the store, so that a large graph without repeats is queried where it was
+    loaded instead of being copied triple by triple into a merged store.
+    """
+    store = dataset.store("ontology", "data")
+    [row] = store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+        use_default_graph_as_union=True,
+    )  # type: ignore[misc]
+    return int(row["n"].value) != len(store)
 
 
 def _namespaces(dataset: LoadedDataset) -> dict[str, str]:
@@ -83,7 +113,7 @@ def engine_results(
     else:
         executor = (
             StoreExecutor.from_triples(dataset.triples("ontology", "data"))
-            if _aggregates(shapes_graph)
+            if _aggregates(shapes_graph) and _repeats_triples(dataset)
             else StoreExecutor.from_dataset(dataset, "ontology", "data")
         )
 
