@@ -73,6 +73,21 @@ class SourceFile:
             return
         yield from ox.parse(self.text.encode("utf-8"), format=self.format, base_iri=self.base_iri)
 
+    def copy_into(self, store: ox.Store, bulk: bool = False) -> None:
+        """Add this file's quads to another store: parsed there from the text when the file
+        has no blank nodes (in Rust), else the quads of its one parse (labels kept).
+
+        ``bulk`` uses the store's bulk loader (for a fresh on-disk store)."""
+        if self._quads is not None:
+            (store.bulk_extend if bulk else store.extend)(self._quads)
+            return
+        (store.bulk_load if bulk else store.load)(
+            self.text.encode("utf-8"),
+            format=self.format,
+            base_iri=self.base_iri,
+            to_graph=ox.NamedNode(self.graph),
+        )
+
     @property
     def prefixes(self) -> dict[str, str]:
         """The prefixes the file declares (the last declaration of a name wins)."""
@@ -232,15 +247,7 @@ class LoadedDataset:
         if key not in self._merged:
             merged = ox.Store()
             for source in selected:
-                if source._quads is not None:
-                    merged.extend(source._quads)
-                else:
-                    merged.load(
-                        source.text.encode("utf-8"),
-                        format=source.format,
-                        base_iri=source.base_iri,
-                        to_graph=ox.NamedNode(source.graph),
-                    )
+                source.copy_into(merged)
             self._merged[key] = merged
         return self._merged[key]
 

@@ -88,15 +88,7 @@ def prepare_store(
             store.bulk_extend(quads)
         else:
             for source in sources:
-                if source._quads is not None:
-                    store.bulk_extend(source._quads)
-                else:
-                    store.bulk_load(
-                        source.text.encode("utf-8"),
-                        format=source.format,
-                        base_iri=source.base_iri,
-                        to_graph=ox.NamedNode(source.graph),
-                    )
+                source.copy_into(store, bulk=True)
         store.flush()
         count = len(store)
         graphs = sum(1 for _ in store.named_graphs())
