@@ -130,16 +130,13 @@ def changes_since(config: Config, revision: str, dataset: LoadedDataset) -> Chan
 
 
 def referrers(dataset: LoadedDataset, subjects: set[str]) -> set[str]:
-    """IRI subjects with a triple whose object is one of ``subjects``."""
+    """IRI subjects with a triple whose object is one of ``subjects`` (asked of the store)."""
     if not subjects:
         return set()
-    found = set()
-    for triple in dataset.triples("ontology", "data"):
-        o = triple.object
-        if (
-            isinstance(o, ox.NamedNode)
-            and o.value in subjects
-            and isinstance(triple.subject, ox.NamedNode)
-        ):
-            found.add(triple.subject.value)
-    return found
+    values = " ".join(f"<{s}>" for s in sorted(subjects))
+    rows = dataset.select(
+        f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o FILTER(isIRI(?s)) }}",
+        "ontology",
+        "data",
+    )
+    return {row["s"].value for row in rows}  # type: ignore[union-attr]
