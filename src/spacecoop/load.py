@@ -52,6 +52,7 @@ class SourceFile:
     triple_count: int = 0
     _quads: list[ox.Quad] | None = field(default=None, repr=False)
     _prefixes: dict[str, str] | None = field(default=None, repr=False)
+    _directives: tuple[bool, dict[str, str]] | None = field(default=None, repr=False)
     _index: PositionIndex | SubjectIndex | None = field(default=None, repr=False)
 
     @property
@@ -92,11 +93,7 @@ class SourceFile:
     def prefixes(self) -> dict[str, str]:
         """The prefixes the file declares (the last declaration of a name wins)."""
         if self._prefixes is None:
-            found = (
-                _declared_prefixes(self.text.encode("utf-8"))
-                if self.format in _TURTLE_LIKE
-                else None
-            )
+            found = self._directive_prefixes()
             if found is None:
                 parser = ox.parse(
                     self.text.encode("utf-8"), format=self.format, base_iri=self.base_iri
@@ -106,6 +103,16 @@ class SourceFile:
                 found = dict(parser.prefixes) if self.format in _INDEXABLE else {}
             self._prefixes = found
         return self._prefixes
+
+    def _directive_prefixes(self) -> dict[str, str] | None:
+        """The prefixes read from the directives, when that is certain (scanned once)."""
+        if self.format not in _TURTLE_LIKE:
+            return None
+        if self._directives is None:
+            found = _declared_prefixes(self.text.encode("utf-8"))
+            self._directives = (found is not None, found or {})
+        certain, found = self._directives
+        return found if certain else None
 
     def positions(self) -> PositionIndex | SubjectIndex | None:
         """The position index, built the first time a finding needs it.
@@ -123,11 +130,7 @@ class SourceFile:
         """A :class:`SubjectIndex` of this file, or None where it could differ from a full one."""
         if self.format not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
             return None
-        certain = (
-            _declared_prefixes(self.text.encode("utf-8"))
-            if self.format == ox.RdfFormat.TURTLE
-            else {}
-        )
+        certain = self._directive_prefixes() if self.format == ox.RdfFormat.TURTLE else {}
         if not targetable(self.text, certain):
             return None
         return SubjectIndex(self.text, self.display, self.base_iri, certain or {})
@@ -225,8 +228,7 @@ class LoadedDataset:
         stores = {id(s.store): s.store for s in selected}
         if len(stores) == 1:
             store = next(iter(stores.values()))
-            graphs = [ox.NamedNode(s.graph) for s in selected]
-            return list(store.query(query, default_graph=graphs))  # type: ignore[arg-type]
+            return list(store.query(query, default_graph=self.graphs(*kinds)))  # type: ignore[arg-type]
         return list(self.store(*kinds).query(query, use_default_graph_as_union=True))  # type: ignore[arg-type]
 
     def store(self, *kinds: str) -> ox.Store:

@@ -65,15 +65,12 @@ class StoreExecutor:
         store: ox.Store,
         quads: Iterable[ox.Quad] | None = None,
         union: bool = True,
-        default_graph: list[ox.NamedNode] | None = None,
     ) -> None:
         """``quads`` (re-iterable) are the data as written, for the literals' lexical forms;
-        ``default_graph`` names the graphs queries see (else the union of all, or the store's
-        default graph when ``union`` is False)."""
+        queries see the union of the store's graphs (its default graph if ``union`` is False)."""
         self.store = store
         self._quads = quads
         self.union = union
-        self.default_graph = default_graph
 
     @classmethod
     def from_dataset(cls, dataset: LoadedDataset, *kinds: str) -> StoreExecutor:
@@ -99,10 +96,7 @@ class StoreExecutor:
 
     def select_raw(self, query: str) -> list[dict]:
         try:
-            if self.default_graph is not None:
-                solutions = self.store.query(query, default_graph=self.default_graph)
-            else:
-                solutions = self.store.query(query, use_default_graph_as_union=self.union)
+            solutions = self.store.query(query, use_default_graph_as_union=self.union)
         except (SyntaxError, ValueError, OSError) as exc:
             raise SpacecoopError(f"compiled query failed: {exc}\n{query}") from None
         assert isinstance(solutions, ox.QuerySolutions)
