@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
+import spacecoop.load as load_module
 from spacecoop.config import load_config
 from spacecoop.engine import engine_results, validate_fast
 from spacecoop.load import LoadedDataset, load
@@ -282,8 +283,12 @@ def test_non_canonical_numbers_in_sparql_constraints(tmp_path: Path) -> None:
     assert pyshacl_keys(dataset) == fast_keys(dataset)
 
 
-def test_results_are_rdf_terms_of_the_data(tmp_path: Path) -> None:
-    """Values come back as the data wrote them (the store keeps values: "4.0" would be "4")."""
+@pytest.mark.parametrize("large", [False, True])
+def test_results_are_rdf_terms_of_the_data(tmp_path: Path, monkeypatch, large: bool) -> None:  # type: ignore[no-untyped-def]
+    """Values come back as the data wrote them (the store keeps values: "4.0" would be "4"),
+    also from a large file, where only the statements of the subjects with results are read."""
+    if large:
+        monkeypatch.setattr(load_module, "_WHOLE_INDEX_UP_TO", 0)
     path = tmp_path / "numbers.ttl"
     path.write_text(
         "@prefix ex: <http://example.org/> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
@@ -298,4 +303,37 @@ def test_results_are_rdf_terms_of_the_data(tmp_path: Path) -> None:
     values = {k[2] for k in fast_keys(dataset)}
     assert rdflib.Literal("4.0", datatype=rdflib.XSD.decimal) in values
     assert rdflib.Literal("7", datatype=rdflib.XSD.byte) in values
+    assert pyshacl_keys(dataset) == fast_keys(dataset)
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_datatypes_the_store_does_not_keep(tmp_path: Path, monkeypatch, large: bool) -> None:  # type: ignore[no-untyped-def]
+    """sh:datatype xsd:positiveInteger: the store answers xsd:integer for both literals below,
+    so the engine reads which were written as xsd:positiveInteger (in a large file, from the
+    lines that spell the name)."""
+    if large:
+        monkeypatch.setattr(load_module, "_WHOLE_INDEX_UP_TO", 0)
+    head = (
+        "@prefix ex: <http://example.org/> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    )
+    data, shapes = tmp_path / "ordinals.ttl", tmp_path / "shapes.ttl"
+    data.write_text(
+        head + 'ex:a ex:n "1"^^xsd:positiveInteger .\n'
+        'ex:b ex:n "2"^^xsd:integer ;\n    ex:m "01"^^xsd:positiveInteger .\n'
+        'ex:c ex:n "0"^^xsd:positiveInteger .\n'
+    )
+    shapes.write_text(
+        head + "ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:n ; sh:property [ sh:path ex:n ; "
+        "sh:datatype xsd:positiveInteger ] .\n"
+    )
+    dataset = dataset_of(
+        [("data", data), ("shapes", shapes)], lambda p: "http://example.org/", tmp_path
+    )
+    if large:
+        assert dataset.sources[0]._typed_lines({"positiveInteger"}) is not None
+    assert {str(k[0]) for k in fast_keys(dataset)} == {
+        "http://example.org/b",
+        "http://example.org/c",
+    }
     assert pyshacl_keys(dataset) == fast_keys(dataset)

@@ -9,9 +9,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+import spacecoop.load as load_module
 from spacecoop.config import load_config
 from spacecoop.errors import ConfigError, SourceError
-from spacecoop.load import load, parse_file
+from spacecoop.load import SourceFile, load, parse_file
 from tests.conftest import FIXTURES
 
 HOSTILE = sorted((FIXTURES / "hostile").glob("*.ttl"))
@@ -217,3 +218,84 @@ def test_prefix_scan_declines_when_unsure() -> None:
     assert _declared_prefixes(b'<s> <p> """\n@prefix a: <http://a/> .\n""" .\n') is None
     assert _declared_prefixes(b"<s> <p> <o> . @prefix a: <http://a/> .\n") is None
     assert _declared_prefixes(b'<s> <p> "prefix" .\n') is None
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+TYPED = (
+    "@prefix ex: <https://example.org/> .\n"
+    "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    'ex:a a ex:T ;\n    ex:n "01"^^xsd:positiveInteger , "2"^^xsd:positiveInteger ;\n'
+    '    ex:label "a positiveInteger in words" ;\n'
+    '    ex:m "3"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .\n'
+    'ex:b ex:n "+4"^^xsd:positiveInteger .\n'
+    'ex:c ex:n 5 ; ex:o "x"^^xsd:string .\n'
+)
+
+
+def _large(mini_project: Path, text: str, monkeypatch) -> SourceFile:  # type: ignore[no-untyped-def]
+    """A source the loader treats as large (read by lines or statements, not whole)."""
+    monkeypatch.setattr(load_module, "_WHOLE_INDEX_UP_TO", 0)
+    path = mini_project / "data" / "large.ttl"
+    path.write_text(text, encoding="utf-8")
+    source, _ = parse_file(path, "data", load_config(mini_project))
+    return source
+
+
+def _whole(source: SourceFile, names: set[str]) -> list[tuple[str, ox.Literal]]:
+    return [
+        (q.predicate.value, q.object)
+        for q in source.iter_parsed()
+        if isinstance(q.object, ox.Literal) and q.object.datatype.value.rsplit("#", 1)[-1] in names
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "by_lines"),
+    [
+        (TYPED, True),
+        # a literal on a line of its own after its predicate: the line alone says nothing
+        (TYPED.replace('ex:n "+4"', 'ex:n\n    "+4"'), False),
+        # a datatype's name in a string, where no literal has that datatype
+        (TYPED.replace('"x"^^xsd:string', '"see xsd:positiveInteger"'), False),
+        # a prefix that ends inside XML Schema's namespace could spell any name
+        (
+            TYPED.replace(
+                "@prefix ex:", "@prefix p: <http://www.w3.org/2001/XMLSchema#pos> .\n@prefix ex:"
+            ),
+            False,
+        ),
+    ],
+)
+def test_typed_literals_read_by_lines_equal_a_whole_read(
+    mini_project: Path, monkeypatch, text: str, by_lines: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """Literals of some datatypes, with lexical forms as written: from the lines that spell
+    the datatype where that is certain to find them all, else from the whole file."""
+    source = _large(mini_project, text, monkeypatch)
+    names = {"positiveInteger", "nonNegativeInteger"}
+    found = source.typed_literals(names)
+    assert sorted(map(str, found)) == sorted(map(str, _whole(source, names)))
+    assert ox.Literal("01", datatype=ox.NamedNode(XSD + "positiveInteger")) in {o for _, o in found}
+    assert (source._typed_lines(names) is not None) is by_lines
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TYPED,
+        # a statement that does not start its line is not found by its subject: counted short,
+        # so the whole file is read
+        TYPED.replace("\nex:b ex:n", " ex:b ex:n"),
+    ],
+)
+def test_triples_about_some_subjects_equal_a_whole_read(
+    mini_project: Path, monkeypatch, text: str
+) -> None:  # type: ignore[no-untyped-def]
+    source = _large(mini_project, text, monkeypatch)
+    wanted = {ox.NamedNode("https://example.org/a"), ox.NamedNode("https://example.org/b")}
+    expected = {q.triple for q in source.iter_parsed() if q.subject in wanted}
+    found = source.triples_about(wanted)
+    assert set(found) == expected and len(expected) == 6
+    assert ox.Literal("+4", datatype=ox.NamedNode(XSD + "positiveInteger")) in {
+        t.object for t in found
+    }

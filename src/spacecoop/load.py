@@ -54,6 +54,7 @@ class SourceFile:
     _prefixes: dict[str, str] | None = field(default=None, repr=False)
     _directives: tuple[bool, dict[str, str]] | None = field(default=None, repr=False)
     _index: PositionIndex | SubjectIndex | None = field(default=None, repr=False)
+    _targetable: bool | None = field(default=None, repr=False)
 
     @property
     def quads(self) -> list[ox.Quad]:
@@ -126,17 +127,151 @@ class SourceFile:
                 self._index = build_index(self.text, self.display, self.base_iri)
         return self._index
 
+    def triples_about(self, subjects: set[ox.NamedNode | ox.BlankNode]) -> list[ox.Triple]:
+        """The triples of ``subjects`` in this file as written (lexical forms kept).
+
+        A large file reads only the statements of those subjects when its subject index can
+        find them, and when they give as many triples as the store holds for those subjects;
+        otherwise the whole file is read.
+        """
+        named = all(isinstance(s, ox.NamedNode) for s in subjects)
+        if self._quads is None and named and len(self.text) > _WHOLE_INDEX_UP_TO:
+            if self._index is None:
+                self._index = self.subject_index()
+            if isinstance(self._index, SubjectIndex):
+                text = self._index.statements(s.value for s in subjects)
+                found = [
+                    q.triple
+                    for q in ox.parse(
+                        text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=self.base_iri
+                    )
+                ]
+                probe = ox.Store()
+                probe.extend(ox.Quad(t.subject, t.predicate, t.object) for t in found)
+                graph = ox.NamedNode(self.graph)
+                held = sum(
+                    1 for s in subjects for _ in self.store.quads_for_pattern(s, None, None, graph)
+                )
+                if len(probe) == held:
+                    return found
+        return [q.triple for q in self.iter_parsed() if q.subject in subjects]
+
+    def typed_literals(self, names: set[str]) -> list[tuple[str, ox.Literal]]:
+        """(predicate, literal as written) for every literal whose datatype IRI ends in one of
+        the local ``names`` (after "#" or "/").
+
+        A large text with no blank nodes, escapes or long strings is read only on the lines
+        that spell one of the names, each parsed as a predicate-object list (or a whole
+        statement); when a line does not give exactly as many such literals as it spells
+        names, the whole file is read instead.
+        """
+        found = self._typed_lines(names) if len(self.text) > _WHOLE_INDEX_UP_TO else None
+        if found is None:
+            literal = ox.Literal
+            found = [
+                (q.predicate.value, o)
+                for q in self.iter_parsed()
+                if type(o := q.object) is literal and _local_name(o.datatype.value) in names
+            ]
+        return found
+
+    def _typed_lines(self, names: set[str]) -> list[tuple[str, ox.Literal]] | None:
+        prefixes = self._directive_prefixes() if self.format == ox.RdfFormat.TURTLE else {}
+        if (
+            self._quads is not None
+            or self.format not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)
+            or not self.targetable()
+            or any(not ns.endswith(("#", "/")) for ns in (prefixes or {}).values())
+        ):
+            return None  # a name could be spelled across a prefix, or a line not stand alone
+        text = self.text
+        lines: dict[int, int] = {}  # line start -> names spelled on it
+        for at in spelled_names(text, names):
+            start = text.rfind("\n", 0, at) + 1
+            lines[start] = lines.get(start, 0) + 1
+        header = "".join(f"@prefix {n}: <{ns}> .\n" for n, ns in (prefixes or {}).items())
+        bodies = []
+        for start in lines:
+            end = text.find("\n", start)
+            bodies.append(text[start : len(text) if end < 0 else end].strip().rstrip(";,. \t\r"))
+        # Most lines are predicate-object lists: all of them in one parse, each under its own
+        # subject; a line that is not (a whole statement, say) sends every line to its own.
+        together = header + "".join(
+            f"<urn:x-spacecoop:line:{i}> {body} .\n" for i, body in enumerate(bodies)
+        )
+        per_line: list[list[tuple[str, ox.Literal]]] = [[] for _ in bodies]
+        try:
+            for q in ox.parse(
+                together.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=self.base_iri
+            ):
+                if type(o := q.object) is ox.Literal and _local_name(o.datatype.value) in names:
+                    per_line[int(q.subject.value.rsplit(":", 1)[1])].append((q.predicate.value, o))
+        except SyntaxError:
+            per_line = [_typed_in_line(header, body, names, self.base_iri) for body in bodies]
+        found: list[tuple[str, ox.Literal]] = []
+        for typed, spelled_here in zip(per_line, lines.values(), strict=True):
+            if len(typed) != spelled_here:
+                return None
+            found.extend(typed)
+        return found
+
+    def targetable(self) -> bool:
+        """Whether statements can be found in the text by how their subjects are written
+        (see :func:`spacecoop.positions.targetable`); worked out once."""
+        if self._targetable is None:
+            certain = self._directive_prefixes() if self.format == ox.RdfFormat.TURTLE else {}
+            self._targetable = targetable(self.text, certain)
+        return self._targetable
+
     def subject_index(self) -> SubjectIndex | None:
         """A :class:`SubjectIndex` of this file, or None where it could differ from a full one."""
         if self.format not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
             return None
         certain = self._directive_prefixes() if self.format == ox.RdfFormat.TURTLE else {}
-        if not targetable(self.text, certain):
+        if not self.targetable():
             return None
         return SubjectIndex(self.text, self.display, self.base_iri, certain or {})
 
 
 _WHOLE_INDEX_UP_TO = 1_000_000  # characters; above, subjects are searched one by one
+
+
+def _typed_in_line(
+    header: str, body: str, names: set[str], base: str
+) -> list[tuple[str, ox.Literal]]:
+    """The typed literals of one line read as a predicate-object list, else as a statement."""
+    typed: list[tuple[str, ox.Literal]] = []
+    for statement in (f"<urn:x-spacecoop:line> {body} .", f"{body} ."):
+        try:
+            quads = list(
+                ox.parse(
+                    (header + statement).encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base
+                )
+            )
+        except SyntaxError:
+            continue
+        typed = [
+            (q.predicate.value, o)
+            for q in quads
+            if type(o := q.object) is ox.Literal and _local_name(o.datatype.value) in names
+        ]
+        if typed:
+            return typed
+    return typed
+
+
+def spelled_names(text: str, names: Iterable[str]) -> Iterator[int]:
+    """Where ``text`` spells one of the local ``names`` after "#", ":" or "/" (as an IRI's or a
+    prefixed name's end). One name at a time: a pattern that starts with literal text is found
+    at memory speed, where a leading character class would be tried at every position."""
+    for name in sorted(set(names)):
+        for match in re.finditer(re.escape(name) + r"(?![\w\-])", text):
+            if text[match.start() - 1 : match.start()] in ("#", ":", "/"):
+                yield match.start()
+
+
+def _local_name(iri: str) -> str:
+    return iri[max(iri.rfind("#"), iri.rfind("/")) + 1 :]
 
 
 def _into_graph(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> Iterator[ox.Quad]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacecoop.findings import Location
@@ -409,6 +410,7 @@ class SubjectIndex:
         self.text, self.file, self.base, self.prefixes = text, file, base, prefixes
         self._lines: list[int] | None = None
         self._done: dict[str, PositionIndex] = {}
+        self._spans: dict[str, list[tuple[int, int]]] = {}
 
     def _for(self, subject: str) -> PositionIndex:
         found = self._done.get(subject)
@@ -438,6 +440,7 @@ class SubjectIndex:
                     starts.append(at)
                 at = text.find(form, end)
         index = PositionIndex(self.file)
+        spans = self._spans[subject] = []
         if not starts:
             return index
         if self._lines is None:
@@ -445,6 +448,8 @@ class SubjectIndex:
         for start in sorted(starts):
             walker = _Walker(text, self.file, self.base, start, self._lines, self.prefixes)
             if walker.strict_statement() and subject in walker.index.subjects:
+                end = walker.tokens[walker.pos - 1]
+                spans.append((start, end.offset + len(end.text)))
                 index.subjects.setdefault(subject, walker.index.subjects[subject])
                 for key, value in walker.index.triples.items():
                     if key[0] == subject:
@@ -459,6 +464,19 @@ class SubjectIndex:
 
     def triple(self, subject: str, predicate: str, obj: TermKey | None) -> Location | None:
         return self._for(subject).triple(subject, predicate, obj)
+
+    def statements(self, subjects: Iterable[str]) -> str:
+        """A Turtle text of the statements found for ``subjects``, with the file's prefixes.
+
+        Parsing it gives the triples of those subjects as written (lexical forms kept)
+        without parsing the whole file. Like the positions, only statements whose subject
+        starts a line are found: a caller that needs every triple compares counts.
+        """
+        parts = [f"@prefix {name}: <{namespace}> .\n" for name, namespace in self.prefixes.items()]
+        for subject in sorted(set(subjects)):
+            self._for(subject)
+            parts.extend(self.text[a:b] + "\n" for a, b in self._spans.get(subject, ()))
+        return "".join(parts)
 
 
 _DELIMITERS = set(" \t\r\n;,.()[]{}<\"'#")

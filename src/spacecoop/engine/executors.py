@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
@@ -19,7 +20,7 @@ import rdflib
 
 from spacecoop.errors import SpacecoopError
 from spacecoop.graphs import to_rdflib, to_rdflib_term
-from spacecoop.load import LoadedDataset
+from spacecoop.load import LoadedDataset, spelled_names
 
 Row = dict[str, rdflib.term.Node]
 
@@ -139,8 +140,17 @@ class StoreExecutor:
         }
         if not wanted or self._quads is None:
             return {}
+        if isinstance(self._quads, _Rereadable):
+            written = self._quads.written_about(self.store, wanted)
+        else:
+            literal = ox.Literal
+            written = [
+                o
+                for q in self._quads
+                if type(o := q.object) is literal and o.datatype.value in VALUE_TYPES
+            ]
         found: dict = {}
-        for original, stored in self.stored_forms(VALUE_TYPES):
+        for original, stored in zip(written, _stored(written), strict=True):
             if stored in wanted and stored != original:
                 found.setdefault(stored, original)
         return found
@@ -168,13 +178,16 @@ class StoreExecutor:
         ``predicates`` only, when given)."""
         if self._quads is None:
             return []
-        rare = {d.rsplit("#", 1)[-1] for d in datatypes if d != XSD + "integer"}
         if isinstance(self._quads, _Rereadable):
-            if not self._quads.mention(rare):
+            names = {d.rsplit("#", 1)[-1] for d in datatypes if d != XSD + "integer"}
+            if not self._quads.mention(names):
                 # No source writes any of these datatypes (xsd:integer, which bare digits
                 # write, is only asked for beside them): no literal to list, nothing to read.
                 return []
-            pairs = self._quads.value_literals()
+            if XSD + "integer" in datatypes:
+                pairs = self._quads.value_literals()  # bare digits: every literal is read
+            else:
+                pairs = self._quads.typed_literals(names)
         else:
             literal = ox.Literal
             pairs = [
@@ -220,14 +233,49 @@ class _Rereadable:
             ]
         return self._literals
 
-    def mention(self, words: set[str]) -> bool:
-        """Whether a source's text may spell one of ``words`` (escapes count as maybe)."""
+    def typed_literals(self, names: set[str]) -> list[tuple[str, ox.Literal]]:
+        """(predicate, literal as written) for the literals whose datatype has one of these
+        local names: only the lines that spell them, where a file allows."""
+        return [
+            pair
+            for source in self.dataset.of_kind(*self.kinds)
+            for pair in source.typed_literals(names)
+        ]
+
+    def written_about(self, store: ox.Store, values: set[ox.Literal]) -> list[ox.Literal]:
+        """Value literals as written in the triples of the subjects that hold ``values`` in
+        ``store`` (whose named graphs are the sources): a few statements read, not every file."""
+        holders: dict[str, set] = defaultdict(set)
+        for value in values:
+            for quad in store.quads_for_pattern(None, None, value, None):
+                if isinstance(quad.graph_name, ox.NamedNode):
+                    holders[quad.graph_name.value].add(quad.subject)
+        literal = ox.Literal
+        return [
+            o
+            for source in self.dataset.of_kind(*self.kinds)
+            if source.graph in holders
+            for t in source.triples_about(holders[source.graph])
+            if type(o := t.object) is literal and o.datatype.value in VALUE_TYPES
+        ]
+
+    def mention(self, names: set[str]) -> bool:
+        """Whether a source's text may name a datatype of these local ``names`` (escapes, and
+        a prefix that ends inside XML Schema's namespace, count as maybe)."""
+        if not names:
+            return False
         return any(
-            any(word in source.text for word in words)
+            next(spelled_names(source.text, names), None) is not None
+            or _INSIDE_XSD.search(source.text) is not None
             or "\\u" in source.text
             or "\\U" in source.text
             for source in self.dataset.of_kind(*self.kinds)
         )
+
+
+# A prefix or base bound to a string that goes on past XML Schema's "#": "p:nt" could then
+# spell xsd:int without the name appearing after a "#" or ":".
+_INSIDE_XSD = re.compile(r"(?i:prefix|base)[^<\n]*<[^>\n]*XMLSchema#[^>\s]+>")
 
 
 def _stored(literals: list[ox.Literal]) -> list[ox.Literal]:

@@ -90,7 +90,8 @@ def gather_facts(executor: Executor, shapes: ShapesGraph) -> DataFacts:
             good: dict[str, set[str]] = defaultdict(set)
             genuine, impostors = set(), set()
             only = {p[1:-1] for p in predicates} if predicates is not None else None
-            for written, stored in executor.stored_forms(collapsed | family | {integer}, only):
+            asked = collapsed | family | ({integer} if family else set())
+            for written, stored in executor.stored_forms(asked, only):
                 kind = written.datatype.value
                 if kind in collapsed and pyshacl_accepts(written.value, kind):
                     good[kind].add(term(stored))
