@@ -314,3 +314,30 @@ def test_a_triple_written_in_two_files_counts_once(
     assert {str(r.focus) for r in report.results if "more than one" in str(r.messages)} == found
     reference = validate(dataset, engine="pyshacl").findings
     assert not [f for f in reference if "more than one" in f.message]
+
+
+def test_listed_focus_nodes_give_the_full_results_restricted(repo: Path) -> None:
+    """The project's shapes (a SPARQL target for vocabulary terms, a rule with a UNION over
+    $this) on a few listed nodes: the results of a full run restricted to those nodes."""
+    dataset = load(load_config(repo))
+    full = validate_fast(dataset).findings
+    nodes = sorted({f.focus for f in full if f.focus})[::3]
+    nodes += ["https://w3id.org/spacecoop/def/Mission", "https://w3id.org/spacecoop/def/party"]
+    listed = validate_fast(dataset, focus_nodes=nodes).findings
+    assert listed and _keys(listed) == _keys([f for f in full if f.focus in nodes])
+
+
+def test_changed_subjects_with_and_without_blank_nodes() -> None:
+    from spacecoop.engine.incremental import _changed_subjects
+
+    def quads(text: str) -> list[ox.Quad]:
+        return list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri="http://e/"))
+
+    before = "<a> <p> 1 . <b> <p> 2 . <c> <p> [ <q> 3 ] ."
+    assert _changed_subjects(
+        quads("<a> <p> 1 . <b> <p> 5 ."), quads("<a> <p> 1 . <b> <p> 2 .")
+    ) == {"http://e/b"}
+    # blank nodes are labelled anew by each parse: descriptions are compared instead
+    assert _changed_subjects(quads(before), quads(before)) == set()
+    assert _changed_subjects(quads(before.replace("3", "4")), quads(before)) == {"http://e/c"}
+    assert _changed_subjects(quads(before.replace("2", "6")), quads(before)) == {"http://e/b"}

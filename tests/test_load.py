@@ -299,3 +299,22 @@ def test_triples_about_some_subjects_equal_a_whole_read(
     assert ox.Literal("+4", datatype=ox.NamedNode(XSD + "positiveInteger")) in {
         t.object for t in found
     }
+
+
+def test_brackets_in_literals_keep_the_fast_path(mini_project: Path) -> None:
+    """A "(" or "[" in a literal is no blank node: the store's own parse is kept (no Python
+    quads); a real blank node still gets the quads of one parse."""
+    path = mini_project / "data" / "words.ttl"
+    path.write_text(
+        '@prefix ex: <https://example.org/> .\nex:a ex:label "Solar wind (SMILE) [2025]" .\n',
+        encoding="utf-8",
+    )
+    source, _ = parse_file(path, "data", load_config(mini_project))
+    assert source._quads is None and source.triple_count == 1 and len(source.store) == 1
+    path.write_text(
+        '@prefix ex: <https://example.org/> .\nex:a ex:label "(x)" ; ex:part [ ex:n 1 ] .\n',
+        encoding="utf-8",
+    )
+    source, _ = parse_file(path, "data", load_config(mini_project))
+    assert source._quads is not None and source.triple_count == 3
+    assert set(source.quads) == set(source.store.quads_for_pattern(None, None, None))

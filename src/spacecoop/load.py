@@ -525,15 +525,23 @@ def parse_file(
     quads: list[ox.Quad] | None = None
     before = len(target)
     try:
-        if _may_have_blank_nodes(text) or fmt not in _INDEXABLE:
+        plain = fmt in _INDEXABLE
+        if plain:
+            # The store parses the file itself, with no Python object per triple. A bracket
+            # in the text may be in a literal ("(SMILE)"): the store then says whether the
+            # file really has a blank node.
+            target.load(encoded, format=fmt, base_iri=base, to_graph=graph)
+            if _may_have_blank_nodes(text) and _has_blank_nodes(target, graph):
+                target.remove_graph(graph)
+                plain = False
+        prefixes: dict[str, str] | None = None
+        if not plain:
+            # Blank nodes: keep the quads of this one parse, so that their labels are the
+            # same in the store and in every later read.
             parser = ox.parse(encoded, format=fmt, base_iri=base)
             quads = list(_into_graph(parser, graph))
             target.extend(quads)
-            prefixes: dict[str, str] | None = dict(parser.prefixes) if fmt in _INDEXABLE else {}
-        else:
-            # No blank nodes: the store parses the file itself, with no Python object per triple.
-            target.load(encoded, format=fmt, base_iri=base, to_graph=graph)
-            prefixes = None
+            prefixes = dict(parser.prefixes) if fmt in _INDEXABLE else {}
     except SyntaxError as exc:
         line, column = exc.lineno or 1, exc.offset or 1
         raise SourceError(
@@ -550,6 +558,13 @@ def parse_file(
         kind, path, shown, graph.value, fmt, text, base, target, count, quads, prefixes
     )
     return source, notes
+
+
+def _has_blank_nodes(store: ox.Store, graph: ox.NamedNode) -> bool:
+    found = store.query(
+        f"ASK {{ GRAPH <{graph.value}> {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }} }}"
+    )
+    return bool(found)
 
 
 def _may_have_blank_nodes(text: str) -> bool:

@@ -90,6 +90,21 @@ def _describe(quads: list[ox.Quad]) -> dict[str, str]:
     }
 
 
+def _changed_subjects(new: list[ox.Quad], old: list[ox.Quad]) -> set[str]:
+    """IRI subjects whose description differs between two versions of a file.
+
+    Triples that are in one version only name them, when no such triple has a blank node (the
+    usual case, and a set difference). Blank nodes get new labels in every parse, so with
+    them each subject's description is written out canonically and compared.
+    """
+    differ = {q.triple for q in new} ^ {q.triple for q in old}
+    blank = ox.BlankNode
+    if not any(isinstance(t.subject, blank) or isinstance(t.object, blank) for t in differ):
+        return {t.subject.value for t in differ}
+    now, before = _describe(new), _describe(old)
+    return {s for s in now.keys() | before.keys() if now.get(s) != before.get(s)}
+
+
 def _old_quads(config: Config, revision: str, path: Path) -> list[ox.Quad]:
     relative = "./" + path.relative_to(config.root).as_posix()
     try:
@@ -121,9 +136,12 @@ def changes_since(config: Config, revision: str, dataset: LoadedDataset) -> Chan
     subjects: set[str] = set()
     for path in files:
         source = current.get(path.resolve())
-        new = _describe(source.quads if source else [])
-        old = _describe(_old_quads(config, revision, path))
-        subjects.update(s for s in new.keys() | old.keys() if new.get(s) != old.get(s))
+        subjects.update(
+            _changed_subjects(
+                list(source.iter_parsed()) if source else [],
+                _old_quads(config, revision, path),
+            )
+        )
     change.subjects = sorted(subjects)
     change.focus_nodes = sorted(subjects | referrers(dataset, subjects))
     return change

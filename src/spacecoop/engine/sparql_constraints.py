@@ -25,6 +25,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 from spacecoop.engine.core import Component
 from spacecoop.engine.paths import sparql_path
 from spacecoop.engine.shapes import CannotCompile, Shape
+from spacecoop.engine.targets import RestrictedSource
 from spacecoop.engine.terms import term
 
 if TYPE_CHECKING:
@@ -122,6 +123,7 @@ class Select:
     projected: list[str] = field(default_factory=list)  # original projection (names, no '?')
     star: bool = False
     compiler: Compiler | None = None
+    joins_focus_everywhere: bool = False  # set per query: see :meth:`query`
 
     # --- parsing --------------------------------------------------------------------------
 
@@ -272,7 +274,9 @@ class Select:
                 paren -= 1
             elif depth == 0 and paren == 0 and t.is_this():
                 binds = True
-        return self._inject(tokens, focus, top=mentions and not binds)
+        return self._inject(
+            tokens, focus, top=mentions and (self.joins_focus_everywhere or not binds)
+        )
 
     def _subselect(self, tokens: list[Token], focus: str) -> list[Token]:
         if not any(t.is_this() for t in tokens):
@@ -291,6 +295,10 @@ class Select:
     def query(self, source: FocusSource) -> str:
         """One SELECT for all focus nodes of ``source``; ``?this`` is always projected."""
         focus = source.pattern("?this")
+        # A few listed focus nodes (incremental validation): join them into every group
+        # that mentions $this, so that a group the engine would evaluate on its own (a
+        # UNION branch) starts from them instead of from every triple.
+        self.joins_focus_everywhere = isinstance(source, RestrictedSource)
         body = self._inject(self.body, focus, top=True)
         if self.star:
             projection = "*"

@@ -151,10 +151,12 @@ class RestrictedSource(FocusSource):
     def pattern(self, var: str) -> str:
         if not self.nodes:
             return "FILTER(false)"
-        return (
-            f"{{ SELECT DISTINCT {var} WHERE {{ VALUES {var} {{ {' '.join(self.nodes)} }} "
-            f"FILTER({self.inner.members(var)}) }} }}"
-        )
+        values = f"VALUES {var} {{ {' '.join(self.nodes)} }}"
+        if isinstance(self.inner, TargetSource) and self.inner.selects:
+            # A SPARQL target is a subquery: tested per node, it would run once per node;
+            # joined, it runs once.
+            return f"{{ SELECT DISTINCT {var} WHERE {{ {values} {self.inner.pattern(var)} }} }}"
+        return f"{{ SELECT DISTINCT {var} WHERE {{ {values} FILTER({self.inner.members(var)}) }} }}"
 
     def members(self, var: str) -> str:
         return f"({same_term_in(var, self.nodes)} && {self.inner.members(var)})"
