@@ -341,3 +341,35 @@ def test_changed_subjects_with_and_without_blank_nodes() -> None:
     assert _changed_subjects(quads(before), quads(before)) == set()
     assert _changed_subjects(quads(before.replace("3", "4")), quads(before)) == {"http://e/c"}
     assert _changed_subjects(quads(before.replace("2", "6")), quads(before)) == {"http://e/b"}
+
+
+def test_sparql_targets_are_run_once_and_listed(repo: Path) -> None:
+    """The vocabulary terms' SPARQL target runs once; queries list its nodes, and the results
+    are those of running the target inside every query."""
+    import rdflib
+
+    from spacecoop.engine import _namespaces
+    from spacecoop.engine.compile import Planner
+    from spacecoop.engine.executors import StoreExecutor
+    from spacecoop.engine.run import gather_facts, run_plan, selected_targets
+    from spacecoop.engine.shapes import ShapesGraph
+    from spacecoop.graphs import to_rdflib
+    from spacecoop.validate import bind_prefixes
+
+    dataset = load(load_config(repo))
+    shapes_graph = to_rdflib(dataset.triples("shapes"))
+    bind_prefixes(dataset, shapes_graph, rdflib.Graph())
+    shapes = ShapesGraph(shapes_graph)
+    executor = StoreExecutor.from_dataset(dataset, "ontology", "data")
+    namespaces = _namespaces(dataset)
+    facts = gather_facts(executor, shapes)
+    selected = selected_targets(executor, shapes, namespaces)
+    assert selected and any(len(nodes) > 50 for nodes in selected.values())
+    inside = Planner(shapes, facts, None, namespaces).plan()
+    facts.selected = selected
+    listed = Planner(shapes, facts, None, namespaces).plan()
+    assert any(select in q.text for q in inside.queries for select in selected)
+    assert not any(select in q.text for q in listed.queries for select in selected)
+    assert sorted(map(str, run_plan(executor, inside)[0])) == sorted(
+        map(str, run_plan(executor, listed)[0])
+    )

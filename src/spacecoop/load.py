@@ -9,7 +9,9 @@ file system. Each file keeps its text so that a position index can be built on d
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -495,9 +497,22 @@ def parse_file(
         raise SourceError(shown, 1, 1, "permission denied: the file is not readable") from None
     except OSError as exc:
         raise SourceError(shown, 1, 1, f"cannot read: {exc.strerror or exc}") from None
+    graph = ox.NamedNode(config.graph_name(path))
+    target = store if store is not None else ox.Store()
+    bom = data.startswith(BOM.encode("utf-8"))
+    encoded = data[3:] if bom else data
+    before = len(target)
+    plain = fmt in _INDEXABLE
+    # The store parses a plain file itself, with no Python object per triple, on another
+    # thread (it releases the GIL): meanwhile this one decodes the text and reads what later
+    # stages ask of it.
+    loading = (
+        _start(target.load, encoded, format=fmt, base_iri=base, to_graph=graph) if plain else None
+    )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        _undo(loading, target, graph)
         line, column = _line_column(data, exc.start)
         raise SourceError(
             shown,
@@ -505,7 +520,7 @@ def parse_file(
             column,
             f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded; save the file as UTF-8",
         ) from None
-    if text.startswith(BOM):
+    if bom:
         # Editors on some systems write a byte order mark; it carries no meaning in UTF-8.
         text = text[1:]
         notes.append(
@@ -519,22 +534,25 @@ def parse_file(
                 hint="save the file as UTF-8 without BOM",
             )
         )
-    graph = ox.NamedNode(config.graph_name(path))
-    target = store if store is not None else ox.Store()
-    encoded = text.encode("utf-8")
+    directives: tuple[bool, dict[str, str]] | None = None
+    reachable: bool | None = None
+    if plain and len(text) > _WHOLE_INDEX_UP_TO:
+        if fmt in _TURTLE_LIKE:
+            found = _declared_prefixes(encoded)
+            directives = (found is not None, found or {})
+        certain = (directives[1] if directives[0] else None) if directives else {}
+        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
+            reachable = targetable(text, certain)
+    maybe_blank = plain and _may_have_blank_nodes(text)
     quads: list[ox.Quad] | None = None
-    before = len(target)
+    prefixes: dict[str, str] | None = None
     try:
-        plain = fmt in _INDEXABLE
-        if plain:
-            # The store parses the file itself, with no Python object per triple. A bracket
-            # in the text may be in a literal ("(SMILE)"): the store then says whether the
-            # file really has a blank node.
-            target.load(encoded, format=fmt, base_iri=base, to_graph=graph)
-            if _may_have_blank_nodes(text) and _has_blank_nodes(target, graph):
+        if loading is not None:
+            loading.result()
+            if maybe_blank and _has_blank_nodes(target, graph):
+                # A bracket may also sit in a literal ("(SMILE)"): the store has told.
                 target.remove_graph(graph)
                 plain = False
-        prefixes: dict[str, str] | None = None
         if not plain:
             # Blank nodes: keep the quads of this one parse, so that their labels are the
             # same in the store and in every later read.
@@ -542,6 +560,7 @@ def parse_file(
             quads = list(_into_graph(parser, graph))
             target.extend(quads)
             prefixes = dict(parser.prefixes) if fmt in _INDEXABLE else {}
+            directives = reachable = None
     except SyntaxError as exc:
         line, column = exc.lineno or 1, exc.offset or 1
         raise SourceError(
@@ -557,7 +576,33 @@ def parse_file(
     source = SourceFile(
         kind, path, shown, graph.value, fmt, text, base, target, count, quads, prefixes
     )
+    source._directives, source._targetable = directives, reachable
     return source, notes
+
+
+def _start(call: Callable[..., object], *args: object, **kwargs: object) -> Future:
+    """Run ``call`` on a thread of its own; its result (or exception) comes from ``.result()``."""
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(call(*args, **kwargs))
+        except BaseException as exc:  # handed to the caller of .result()
+            future.set_exception(exc)
+
+    threading.Thread(target=run, daemon=True).start()
+    return future
+
+
+def _undo(loading: Future | None, store: ox.Store, graph: ox.NamedNode) -> None:
+    """Wait for a background load and take back what it added (the file is refused)."""
+    if loading is None:
+        return
+    try:
+        loading.result()
+    except Exception:
+        return
+    store.remove_graph(graph)
 
 
 def _has_blank_nodes(store: ox.Store, graph: ox.NamedNode) -> bool:

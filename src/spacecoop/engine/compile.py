@@ -105,6 +105,8 @@ class DataFacts:
     # Datatypes the store does not keep and that cannot be listed (remote endpoints, or too
     # many values): an xsd:integer in the datatype's value range is taken to have it.
     approximate: set[str] = field(default_factory=set)
+    # SPARQL targets run once (select text -> the IRIs it selects), when they are few
+    selected: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -308,7 +310,9 @@ class Planner:
                     target_select(shape, node, self.compiler.namespaces)
                     for node in shape.targets.sparql
                 ]
-                source: FocusSource = TargetSource(shape.targets, self.compiler.closure, selects)
+                source: FocusSource = TargetSource(
+                    shape.targets, self.compiler.closure, selects, self.facts.selected
+                )
                 self._report(shape, self._restrict(source), groups, [])
                 shape_queries = [q for g in groups.values() for q in self._queries(g)]
             except CannotCompile as exc:

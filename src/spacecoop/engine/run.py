@@ -33,6 +33,7 @@ from spacecoop.engine.core.value_type import candidate_filter, pyshacl_accepts
 from spacecoop.engine.executors import Executor, Row, collapsed_datatypes
 from spacecoop.engine.messages import generic
 from spacecoop.engine.shapes import CannotCompile, ShapesGraph
+from spacecoop.engine.sparql_constraints import target_select
 from spacecoop.engine.terms import SUBCLASS, term
 from spacecoop.validate import ShaclResult as Result
 
@@ -109,6 +110,34 @@ def gather_facts(executor: Executor, shapes: ShapesGraph) -> DataFacts:
         else:
             facts.approximate.update(collapsed)
     return facts
+
+
+_MAX_SELECTED = 2000  # focus nodes of a SPARQL target listed in the queries
+
+
+def selected_targets(
+    executor: Executor, shapes: ShapesGraph, namespaces: dict[str, str]
+) -> dict[str, list[str]]:
+    """The IRIs each SPARQL target (sh:target with sh:select) selects, run once.
+
+    Queries then start from the list instead of running the target's query again in each of
+    them (an engine joins a sub-select in any order; a short VALUES list comes first). Targets
+    that select many nodes, or blank nodes or literals, stay sub-selects.
+    """
+    selected: dict[str, list[str]] = {}
+    for shape in shapes.top_level():
+        for node in shape.targets.sparql:
+            try:
+                select = target_select(shape, node, namespaces)
+            except CannotCompile:
+                continue  # the planner says why
+            if select in selected:
+                continue
+            rows = executor.select(f"SELECT DISTINCT ?this WHERE {{ {{ {select} }} }}")
+            nodes = [row.get("this") for row in rows]
+            if len(nodes) <= _MAX_SELECTED and all(isinstance(n, rdflib.URIRef) for n in nodes):
+                selected[select] = sorted(term(n) for n in nodes)  # type: ignore[arg-type]
+    return selected
 
 
 def subclass_closures(executor: Executor, classes: list[str]) -> dict[str, list[str]]:
@@ -331,6 +360,7 @@ def run_engine(
         results = pyshacl_fallback(executor.data_graph(), shapes_graph)
         return EngineReport(results, {rdflib.URIRef("urn:spacecoop:all-shapes"): whole_reason})
     facts = gather_facts(executor, shapes)
+    facts.selected = selected_targets(executor, shapes, namespaces or {})
     timings["facts"] = time.perf_counter() - start
     mark = time.perf_counter()
     nodes = [term(rdflib.URIRef(n)) for n in focus_nodes] if focus_nodes is not None else None

@@ -53,6 +53,8 @@ class TargetSource(FocusSource):
     targets: Targets
     closure: Closure
     selects: list[str] = field(default_factory=list)  # SPARQL targets: SELECT ?this ... texts
+    # SPARQL targets already run once (select text -> its IRIs): listed, not run per query
+    selected: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.nodes = [term(n) for n in self.targets.nodes]
@@ -82,6 +84,9 @@ class TargetSource(FocusSource):
         branches.extend(f"{var} {p} ?_ts" for p in self.subjects_of)
         branches.extend(f"?_to {p} {var}" for p in self.objects_of)
         for select in self.selects:
+            if select in self.selected:
+                branches.append(f"VALUES {var} {{ {' '.join(self.selected[select])} }}")
+                continue
             projection = "?this" if var == "?this" else f"(?this AS {var})"
             branches.append(f"{{ SELECT {projection} WHERE {{ {{ {select} }} }} }}")
         return branches
@@ -100,6 +105,10 @@ class TargetSource(FocusSource):
         tests.extend(f"EXISTS {{ {var} {p} ?_ms }}" for p in self.subjects_of)
         tests.extend(f"EXISTS {{ ?_mo {p} {var} }}" for p in self.objects_of)
         for select in self.selects:
+            if select in self.selected:
+                listed = self.selected[select]
+                tests.append(f"{var} IN ({', '.join(listed)})" if listed else "false")
+                continue
             tests.append(
                 f"EXISTS {{ {{ SELECT (?this AS ?_mt) WHERE {{ {{ {select} }} }} }} "
                 f"FILTER(sameTerm(?_mt, {var})) }}"
@@ -107,8 +116,15 @@ class TargetSource(FocusSource):
         return "(" + " || ".join(tests) + ")" if tests else "false"
 
     @property
+    def opaque(self) -> bool:
+        """Whether a SPARQL target of this source is run inside each query."""
+        return any(select not in self.selected for select in self.selects)
+
+    @property
     def scannable(self) -> bool:
-        return not self.selects
+        # Listed nodes only (sh:targetNode, SPARQL targets run once): start from the list.
+        listed = not (self.classes or self.subjects_of or self.objects_of)
+        return not self.opaque and not listed
 
 
 @dataclass(eq=False)
@@ -152,7 +168,7 @@ class RestrictedSource(FocusSource):
         if not self.nodes:
             return "FILTER(false)"
         values = f"VALUES {var} {{ {' '.join(self.nodes)} }}"
-        if isinstance(self.inner, TargetSource) and self.inner.selects:
+        if isinstance(self.inner, TargetSource) and self.inner.opaque:
             # A SPARQL target is a subquery: tested per node, it would run once per node;
             # joined, it runs once.
             return f"{{ SELECT DISTINCT {var} WHERE {{ {values} {self.inner.pattern(var)} }} }}"
