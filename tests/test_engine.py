@@ -373,3 +373,42 @@ def test_sparql_targets_are_run_once_and_listed(repo: Path) -> None:
     assert sorted(map(str, run_plan(executor, inside)[0])) == sorted(
         map(str, run_plan(executor, listed)[0])
     )
+
+
+def test_changed_lines_name_the_changed_subjects(broken_mini: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """In a large file, the subjects come from the statements on the lines git reports, not
+    from two whole parses; they equal the subjects whose triples changed."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    import spacecoop.engine.incremental as incremental
+
+    extra = broken_mini / "data" / "extra.ttl"
+    head = "@prefix ex: <https://example.org/mini/id/x/> .\n@prefix m: <https://example.org/mini/def/> .\n"
+    body = "".join(
+        f'ex:n{i} a m:Book ;\n    m:published "{1900 + i}" ;\n    m:note "n{i}" , "more" .\n\n'
+        for i in range(40)
+    )
+    extra.write_text(head + body)
+    _git("init", "-q", cwd=broken_mini)
+    _git("add", ".", cwd=broken_mini)
+    _git("commit", "-q", "-m", "start", cwd=broken_mini)
+    edited = (
+        body.replace('m:published "1903"', 'm:published "1803"')  # a literal
+        .replace('ex:n7 a m:Book ;\n    m:published "1907" ;\n    m:note "n7" , "more" .\n\n', "")
+        .replace('"n12" , "more"', '"n12" ,\n        "more"')  # reformatted only
+        .replace('"n20" , "more" .', '"n20" , "more" ; m:x ex:n21 .')
+    )
+    extra.write_text(head + edited + "ex:new a m:Book .\n")
+    monkeypatch.setattr(incremental, "_LARGE", 0)
+    config = load_config(broken_mini)
+    dataset = load(config)
+    source = next(s for s in dataset.sources if s.path.name == "extra.ttl")
+    by_lines = incremental._subjects_of_changed_lines(config, "HEAD", source)
+    exact = incremental._changed_subjects(
+        list(source.iter_parsed()), incremental._old_quads(config, "HEAD", extra)
+    )
+    names = {"n3", "n7", "n20", "new"}
+    assert exact == {f"https://example.org/mini/id/x/{n}" for n in names}
+    # the reformatted statement is named too: validated again, never missed
+    assert by_lines == exact | {"https://example.org/mini/id/x/n12"}
+    assert set(changes_since(config, "HEAD", dataset).subjects) == by_lines

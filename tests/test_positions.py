@@ -9,7 +9,14 @@ import pyoxigraph as ox
 import pytest
 
 from spacecoop.load import _declared_prefixes
-from spacecoop.positions import PositionIndex, SubjectIndex, build_index, targetable
+from spacecoop.positions import (
+    PositionIndex,
+    SubjectIndex,
+    build_index,
+    line_offsets,
+    statement_subjects,
+    targetable,
+)
 
 BASE = "http://example.org/base/"
 
@@ -119,3 +126,63 @@ def test_located_findings_are_the_same_either_way(repo: Path, tmp_path: Path, mo
 
     assert canonical(searched) == canonical(whole)
     assert sum(1 for f in whole if f.line) > 20
+
+
+def test_line_offsets_equal_a_full_line_table() -> None:
+    text = "".join(f"line {i}{' ' * (i % 7)}\n" for i in range(250_000)) + "last"
+    table = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    numbers = [0, 1, 2, 1000, 117_000, 249_999, 250_000, 250_001, 300_000]
+    found = line_offsets(text, numbers)
+    assert found == {n: table[n] if n < len(table) else len(text) for n in numbers}
+
+
+STATEMENTS = """@prefix ex: <https://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+ex:a a ex:T ;
+    ex:p "one" ,
+        "two" ;
+    ex:q ex:b .
+# a comment between statements
+ex:b ex:p "x" . ex:c ex:p "y" .
+
+<https://example.org/d> ex:p "z" .
+ex:e ex:p [ ex:q 1 ] .
+"""
+
+
+def _range(text: str, first: int, count: int) -> tuple[int, int]:
+    offsets = line_offsets(text, [first, first + count])
+    return offsets[first], offsets[first + count]
+
+
+@pytest.mark.parametrize(
+    ("first", "count", "subjects"),
+    [
+        (5, 1, {"a"}),  # an object in the middle of a statement
+        (3, 4, {"a"}),  # the whole statement
+        (7, 1, set()),  # a comment between statements
+        (7, 2, {"b", "c"}),  # two statements on one line
+        (8, 3, {"b", "c", "d"}),
+        (11, 1, {"e"}),  # a blank node object belongs to its subject's statement
+        (0, 1, None),  # a prefix directive: not certain, the caller compares whole files
+    ],
+)
+def test_statement_subjects_of_changed_lines(first: int, count: int, subjects) -> None:  # type: ignore[no-untyped-def]
+    prefixes = _declared_prefixes(STATEMENTS.encode())
+    assert prefixes is not None
+    found = statement_subjects(
+        STATEMENTS, [_range(STATEMENTS, first, count)], "https://example.org/", prefixes
+    )
+    expected = None if subjects is None else {f"https://example.org/{s}" for s in subjects}
+    assert found == expected
+
+
+def test_statement_subjects_refuse_a_blank_node_subject() -> None:
+    text = "@prefix ex: <https://example.org/> .\n[ ex:p 1 ] ex:q 2 .\n"
+    assert (
+        statement_subjects(
+            text, [_range(text, 1, 1)], "https://example.org/", {"ex": "https://example.org/"}
+        )
+        is None
+    )

@@ -515,3 +515,71 @@ def term_key(term: object) -> TermKey | None:
         datatype_iri = str(getattr(datatype, "value", datatype)) if datatype else XSD + "string"
         return ("L", value, datatype_iri)
     return None
+
+
+def line_offsets(text: str, numbers: Iterable[int]) -> dict[int, int]:
+    """Where each of the (0-based) line ``numbers`` starts, without listing every line start:
+    newlines are counted a block at a time (in C), then found one by one in the block that
+    holds the line. A line past the end starts at ``len(text)``."""
+    found: dict[int, int] = {}
+    block, start, before = 1 << 20, 0, 0  # ``before``: newlines before offset ``start``
+    for number in sorted(set(numbers)):
+        while start < len(text):
+            inside = text.count("\n", start, start + block)
+            if before + inside >= number:
+                break
+            before += inside
+            start += block
+        offset, line = start, before
+        while line < number:
+            newline = text.find("\n", offset)
+            if newline < 0:
+                break
+            offset, line = newline + 1, line + 1
+        found[number] = offset if line == number else len(text)
+    return found
+
+
+def statement_subjects(
+    text: str, ranges: list[tuple[int, int]], base: str, prefixes: dict[str, str]
+) -> set[str] | None:
+    """The subjects of the statements that overlap the character ranges ``[start, end)``
+    (each starting a line).
+
+    For a text :func:`targetable` says is plain, in which no line inside a statement can be
+    read as a whole statement: from each range, lines are tried backwards until one starts a
+    statement, then statements are read forwards past the range's end. None when that is not
+    certain (a directive, a blank node subject, no statement start within reach): the caller
+    then compares the whole file.
+    """
+    lines = [0]  # positions are not asked for: no line table is built
+    subjects: set[str] = set()
+    for start, end in ranges:
+        walker = None
+        offset = start
+        for _ in range(_BACKWARDS):
+            trial = _Walker(text, "", base, offset, lines, prefixes)
+            first = trial.peek()
+            if (
+                first is not None
+                and trial.resolve_iri(first) is not None
+                and trial.strict_statement()
+            ):
+                walker = _Walker(text, "", base, offset, lines, prefixes)
+                break
+            if offset == 0:
+                break
+            offset = text.rfind("\n", 0, offset - 1) + 1
+        if walker is None:
+            return None  # in or before the directives, or too far from a statement start
+        while (first := walker.peek()) is not None and first.offset < end:
+            subject = walker.resolve_iri(first)
+            if subject is None or not walker.strict_statement():
+                return None  # a directive, a blank node subject: not certain
+            last = walker.tokens[walker.pos - 1]
+            if last.offset + len(last.text) > start:
+                subjects.add(subject)
+    return subjects
+
+
+_BACKWARDS = 2000  # lines searched back for the start of a statement

@@ -11,6 +11,7 @@ affect any node, so it makes the run a full one.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,7 +21,8 @@ import pyoxigraph as ox
 
 from spacecoop.config import Config
 from spacecoop.errors import SpacecoopError
-from spacecoop.load import FORMATS, LoadedDataset
+from spacecoop.load import BOM, FORMATS, LoadedDataset, SourceFile, _declared_prefixes
+from spacecoop.positions import line_offsets, statement_subjects, targetable
 
 
 @dataclass
@@ -105,6 +107,57 @@ def _changed_subjects(new: list[ox.Quad], old: list[ox.Quad]) -> set[str]:
     return {s for s in now.keys() | before.keys() if now.get(s) != before.get(s)}
 
 
+_HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@", re.M)
+_LARGE = 1_000_000  # characters: below, comparing the whole file is cheap enough
+
+
+def _subjects_of_changed_lines(
+    config: Config, revision: str, source: SourceFile
+) -> set[str] | None:
+    """The subjects of the statements on the lines git reports as changed, in the old and
+    the new text: a large file is not parsed twice for a few edited lines.
+
+    The answer may hold a subject whose statement was only reformatted (validated needlessly,
+    never missed). None where the texts do not allow it (see
+    :func:`spacecoop.positions.statement_subjects`).
+    """
+    if len(source.text) <= _LARGE or not source.targetable() or source.text.startswith(BOM):
+        return None
+    relative = source.path.relative_to(config.root).as_posix()
+    try:
+        old_text = _git(["show", f"{revision}:./{relative}"], config.root).decode("utf-8")
+        diff = _git(
+            ["diff", "-U0", "--no-color", "--no-ext-diff", revision, "--", relative], config.root
+        )
+    except (SpacecoopError, UnicodeDecodeError):
+        return None
+    new_prefixes = source._directive_prefixes() if source.format == ox.RdfFormat.TURTLE else {}
+    old_prefixes = (
+        _declared_prefixes(old_text.encode("utf-8")) if source.format == ox.RdfFormat.TURTLE else {}
+    )
+    if new_prefixes is None or old_prefixes is None or not targetable(old_text, old_prefixes):
+        return None
+    old_ranges, new_ranges = [], []
+    for match in _HUNK.finditer(diff):
+        a, b, c, d = (int(g) if g is not None else 1 for g in match.groups())
+        if b:
+            old_ranges.append((a - 1, b))
+        if d:
+            new_ranges.append((c - 1, d))
+    subjects: set[str] = set()
+    for text, ranges, prefixes in (
+        (old_text, old_ranges, old_prefixes),
+        (source.text, new_ranges, new_prefixes),
+    ):
+        offsets = line_offsets(text, [n for first, count in ranges for n in (first, first + count)])
+        spans = [(offsets[first], offsets[first + count]) for first, count in ranges]
+        found = statement_subjects(text, spans, source.base_iri, prefixes)
+        if found is None:
+            return None
+        subjects |= found
+    return subjects
+
+
 def _old_quads(config: Config, revision: str, path: Path) -> list[ox.Quad]:
     relative = "./" + path.relative_to(config.root).as_posix()
     try:
@@ -136,12 +189,13 @@ def changes_since(config: Config, revision: str, dataset: LoadedDataset) -> Chan
     subjects: set[str] = set()
     for path in files:
         source = current.get(path.resolve())
-        subjects.update(
-            _changed_subjects(
+        found = _subjects_of_changed_lines(config, revision, source) if source else None
+        if found is None:
+            found = _changed_subjects(
                 list(source.iter_parsed()) if source else [],
                 _old_quads(config, revision, path),
             )
-        )
+        subjects.update(found)
     change.subjects = sorted(subjects)
     change.focus_nodes = sorted(subjects | referrers(dataset, subjects))
     return change
