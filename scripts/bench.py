@@ -40,7 +40,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 FORMATS = ("ttl", "nt", "nq", "jsonld", "rdfxml", "trig")
-PYSHACL_LIMIT = 300.0  # seconds, as the issue asks for 1M
+# pySHACL runs once, stopped at a limit; a run that does not finish still bounds the
+# speed-up from below. At 1M the limit is long enough for that bound to reach 60x.
+PYSHACL_LIMITS = {"100k": 300.0, "1m": 900.0}
+RDFLIB_LIMIT = 300.0  # seconds for rdflib's JSON-LD serializer
 
 
 # --- measurements, each run in its own process ------------------------------------------------
@@ -375,8 +378,9 @@ def bench_size(size: str, seed: int, repeat: int, only: set[str] | None = None) 
             say(name)
             rows[name] = median_of(name, project, repeat, 900)
     if wanted("validate-pyshacl"):
-        say(f"validate-pyshacl (limit {PYSHACL_LIMIT:.0f} s)")
-        rows["validate-pyshacl"] = run_measurement("validate-pyshacl", project, PYSHACL_LIMIT)
+        limit = PYSHACL_LIMITS.get(size, 900.0)
+        say(f"validate-pyshacl (limit {limit:.0f} s)")
+        rows["validate-pyshacl"] = run_measurement("validate-pyshacl", project, limit)
     if wanted("equivalence") and size == "100k":
         say("equivalence with pySHACL (core shapes: all focus nodes; SPARQL shapes: sampled)")
         rows["equivalence"] = run_measurement("equivalence", project, 1800)
@@ -387,7 +391,7 @@ def bench_size(size: str, seed: int, repeat: int, only: set[str] | None = None) 
     if wanted("export-jsonld-rdflib"):
         say("export jsonld (rdflib)")
         rows["export-jsonld-rdflib"] = run_measurement(
-            "export-jsonld-rdflib", project, PYSHACL_LIMIT
+            "export-jsonld-rdflib", project, RDFLIB_LIMIT
         )
     if wanted("store"):
         say("store")

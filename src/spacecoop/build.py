@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -21,7 +22,7 @@ from spacecoop.lint import undeclared_terms
 from spacecoop.load import LoadedDataset, load
 from spacecoop.queries import QuestionResult, run_question, to_finding
 from spacecoop.reason import PendingConsistency, iri_findings
-from spacecoop.store import prepare_store
+from spacecoop.store import PreparedStore, prepare_store
 from spacecoop.validate import validate
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -196,6 +197,12 @@ def check(
     return findings, run.engine
 
 
+def _prepare_timed(config: Config, dataset: LoadedDataset) -> tuple[PreparedStore, float]:
+    start = time.perf_counter()
+    prepared = prepare_store(config.store, sources=dataset.sources)
+    return prepared, time.perf_counter() - start
+
+
 def build(
     config: Config,
     fail_on: str | None = None,
@@ -219,17 +226,32 @@ def build(
     if fails(report.findings, fail_on):
         report.failed = True
         return report
-    staged = None
-    if export:
-        with _timed(report, "export"):
-            step("export")
-            staged = stage_dist(dataset, config, progress=lambda name: step(f"export {name}"))
-            report.outputs = staged.outputs
+    # The store is written on a thread of its own while dist/ is staged: pyoxigraph loads
+    # without the GIL, the exporters mostly hold it, so the two stages share the machine.
+    step("store")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(_prepare_timed, config, dataset)
+        staged = None
+        try:
+            if export:
+                with _timed(report, "export"):
+                    step("export")
+                    staged = stage_dist(
+                        dataset, config, progress=lambda name: step(f"export {name}")
+                    )
+                    report.outputs = staged.outputs
+        except BaseException:
+            with suppress(BaseException):
+                pending.result()[0].discard()
+            raise
+        try:
+            prepared, report.timings["store"] = pending.result()
+        except BaseException:
+            if staged is not None:
+                staged.discard()
+            raise
     try:
-        with _timed(report, "store"):
-            step("store")
-            prepared = prepare_store(config.store, sources=dataset.sources)
-            report.store_quads = prepared.quads
+        report.store_quads = prepared.quads
         with _timed(report, "queries"):
             step("queries")
             store = prepared.open()
@@ -241,6 +263,7 @@ def build(
                     report.findings.append(finding)
             del store
     except BaseException:
+        prepared.discard()
         if staged is not None:
             staged.discard()
         raise
