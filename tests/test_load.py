@@ -193,7 +193,7 @@ def test_store_of_kinds_holds_exactly_their_graphs(mini_project: Path) -> None:
 
 def test_prefixes_read_without_parsing_equal_the_parsers(repo: Path, shared: Path) -> None:
     """The directive scan answers only when certain, and then as the parser does."""
-    from spacecoop.load import _declared_prefixes
+    from spacecoop.load import declared_prefixes
 
     files = sorted((shared / "w3c").rglob("*.ttl")) + sorted(repo.glob("*/*.ttl"))
     answered = 0
@@ -202,7 +202,7 @@ def test_prefixes_read_without_parsing_equal_the_parsers(repo: Path, shared: Pat
             _, expected = _parsed(path, ox.RdfFormat.TURTLE, "http://example.org/base/")
         except (SyntaxError, ValueError):
             continue
-        found = _declared_prefixes(path.read_bytes())
+        found = declared_prefixes(path.read_bytes())
         if found is not None:
             answered += 1
             assert found == expected, path
@@ -210,14 +210,14 @@ def test_prefixes_read_without_parsing_equal_the_parsers(repo: Path, shared: Pat
 
 
 def test_prefix_scan_declines_when_unsure() -> None:
-    from spacecoop.load import _declared_prefixes
+    from spacecoop.load import declared_prefixes
 
-    assert _declared_prefixes(b"@prefix a: <http://a/> .\n") == {"a": "http://a/"}
-    assert _declared_prefixes(b"PREFIX a: <http://a/>\n") == {"a": "http://a/"}
-    assert _declared_prefixes(b"@base <http://b/> .\n@prefix a: <x/> .\n") is None
-    assert _declared_prefixes(b'<s> <p> """\n@prefix a: <http://a/> .\n""" .\n') is None
-    assert _declared_prefixes(b"<s> <p> <o> . @prefix a: <http://a/> .\n") is None
-    assert _declared_prefixes(b'<s> <p> "prefix" .\n') is None
+    assert declared_prefixes(b"@prefix a: <http://a/> .\n") == {"a": "http://a/"}
+    assert declared_prefixes(b"PREFIX a: <http://a/>\n") == {"a": "http://a/"}
+    assert declared_prefixes(b"@base <http://b/> .\n@prefix a: <x/> .\n") is None
+    assert declared_prefixes(b'<s> <p> """\n@prefix a: <http://a/> .\n""" .\n') is None
+    assert declared_prefixes(b"<s> <p> <o> . @prefix a: <http://a/> .\n") is None
+    assert declared_prefixes(b'<s> <p> "prefix" .\n') is None
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -313,6 +313,19 @@ def test_brackets_in_literals_keep_the_fast_path(mini_project: Path) -> None:
     assert source._quads is None and source.triple_count == 1 and len(source.store) == 1
     path.write_text(
         '@prefix ex: <https://example.org/> .\nex:a ex:label "(x)" ; ex:part [ ex:n 1 ] .\n',
+        encoding="utf-8",
+    )
+    source, _ = parse_file(path, "data", load_config(mini_project))
+    assert source._quads is not None and source.triple_count == 3
+    assert set(source.quads) == set(source.store.quads_for_pattern(None, None, None))
+
+
+def test_quads_file_with_brackets_keeps_its_blank_node_labels(mini_project: Path) -> None:
+    """A TriG file may put blank nodes in graphs of its own: it is not loaded on trial."""
+    path = mini_project / "data" / "graphs.trig"
+    path.write_text(
+        "@prefix ex: <https://example.org/> .\n"
+        'ex:a ex:label "(x)" .\nex:g { ex:a ex:part [ ex:n 1 ] . }\n',
         encoding="utf-8",
     )
     source, _ = parse_file(path, "data", load_config(mini_project))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from spacecoop.load import _declared_prefixes
+from spacecoop.load import declared_prefixes
 from spacecoop.positions import (
     PositionIndex,
     SubjectIndex,
@@ -23,7 +23,7 @@ BASE = "http://example.org/base/"
 
 def _same_answers(text: str, name: str) -> int:
     """Compare both indexes on every subject of the full one; returns how many."""
-    prefixes = _declared_prefixes(text.encode("utf-8"))
+    prefixes = declared_prefixes(text.encode("utf-8"))
     assert targetable(text, prefixes)
     full = build_index(text, name, BASE)
     searched = SubjectIndex(text, name, BASE, prefixes or {})
@@ -43,7 +43,7 @@ def test_subject_search_equals_the_full_index_on_the_project(repo: Path) -> None
     compared = 0
     for path in sorted(repo.glob("data/*.ttl")) + sorted(repo.glob("ontology/*.ttl")):
         text = path.read_text(encoding="utf-8")
-        if targetable(text, _declared_prefixes(text.encode("utf-8"))):
+        if targetable(text, declared_prefixes(text.encode("utf-8"))):
             compared += _same_answers(text, path.name)
     assert compared > 200
 
@@ -57,7 +57,7 @@ def test_subject_search_equals_the_full_index_on_w3c_files(shared: Path) -> None
         except (SyntaxError, ValueError):
             continue
         text = path.read_text(encoding="utf-8")
-        if targetable(text, _declared_prefixes(text.encode("utf-8"))):
+        if targetable(text, declared_prefixes(text.encode("utf-8"))):
             compared += _same_answers(text, path.name)
     assert compared > 200
 
@@ -169,7 +169,7 @@ def _range(text: str, first: int, count: int) -> tuple[int, int]:
     ],
 )
 def test_statement_subjects_of_changed_lines(first: int, count: int, subjects) -> None:  # type: ignore[no-untyped-def]
-    prefixes = _declared_prefixes(STATEMENTS.encode())
+    prefixes = declared_prefixes(STATEMENTS.encode())
     assert prefixes is not None
     found = statement_subjects(
         STATEMENTS, [_range(STATEMENTS, first, count)], "https://example.org/", prefixes

@@ -30,6 +30,7 @@ FORMATS: dict[str, ox.RdfFormat] = {
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
 _INDEXABLE = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS}
+_QUADS_FORMATS = {ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS}
 BOM = "\ufeff"
 
 
@@ -96,7 +97,7 @@ class SourceFile:
     def prefixes(self) -> dict[str, str]:
         """The prefixes the file declares (the last declaration of a name wins)."""
         if self._prefixes is None:
-            found = self._directive_prefixes()
+            found = self.certain_prefixes()
             if found is None:
                 parser = ox.parse(
                     self.text.encode("utf-8"), format=self.format, base_iri=self.base_iri
@@ -107,12 +108,12 @@ class SourceFile:
             self._prefixes = found
         return self._prefixes
 
-    def _directive_prefixes(self) -> dict[str, str] | None:
+    def certain_prefixes(self) -> dict[str, str] | None:
         """The prefixes read from the directives, when that is certain (scanned once)."""
         if self.format not in _TURTLE_LIKE:
             return None
         if self._directives is None:
-            found = _declared_prefixes(self.text.encode("utf-8"))
+            found = declared_prefixes(self.text.encode("utf-8"))
             self._directives = (found is not None, found or {})
         certain, found = self._directives
         return found if certain else None
@@ -178,7 +179,7 @@ class SourceFile:
         return found
 
     def _typed_lines(self, names: set[str]) -> list[tuple[str, ox.Literal]] | None:
-        prefixes = self._directive_prefixes() if self.format == ox.RdfFormat.TURTLE else {}
+        prefixes = self.certain_prefixes() if self.format == ox.RdfFormat.TURTLE else {}
         if (
             self._quads is not None
             or self.format not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)
@@ -221,7 +222,7 @@ class SourceFile:
         """Whether statements can be found in the text by how their subjects are written
         (see :func:`spacecoop.positions.targetable`); worked out once."""
         if self._targetable is None:
-            certain = self._directive_prefixes() if self.format == ox.RdfFormat.TURTLE else {}
+            certain = self.certain_prefixes() if self.format == ox.RdfFormat.TURTLE else {}
             self._targetable = targetable(self.text, certain)
         return self._targetable
 
@@ -229,7 +230,7 @@ class SourceFile:
         """A :class:`SubjectIndex` of this file, or None where it could differ from a full one."""
         if self.format not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
             return None
-        certain = self._directive_prefixes() if self.format == ox.RdfFormat.TURTLE else {}
+        certain = self.certain_prefixes() if self.format == ox.RdfFormat.TURTLE else {}
         if not self.targetable():
             return None
         return SubjectIndex(self.text, self.display, self.base_iri, certain or {})
@@ -293,7 +294,7 @@ _DIRECTIVE = re.compile(
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def _declared_prefixes(data: bytes) -> dict[str, str] | None:
+def declared_prefixes(data: bytes) -> dict[str, str] | None:
     """The prefix directives of a Turtle or TriG file, read without parsing its triples.
 
     Only when the answer is certain: every occurrence of the word "prefix" is a directive at
@@ -502,7 +503,10 @@ def parse_file(
     bom = data.startswith(BOM.encode("utf-8"))
     encoded = data[3:] if bom else data
     before = len(target)
-    plain = fmt in _INDEXABLE
+    maybe_blank = _may_have_blank_nodes(encoded)
+    # A triples file goes whole into its graph, where the store can tell whether a bracket was
+    # a blank node; a quads file (TriG, N-Quads) may fill other graphs, so it is not tried.
+    plain = fmt in _INDEXABLE and not (maybe_blank and fmt in _QUADS_FORMATS)
     # The store parses a plain file itself, with no Python object per triple, on another
     # thread (it releases the GIL): meanwhile this one decodes the text and reads what later
     # stages ask of it.
@@ -538,12 +542,11 @@ def parse_file(
     reachable: bool | None = None
     if plain and len(text) > _WHOLE_INDEX_UP_TO:
         if fmt in _TURTLE_LIKE:
-            found = _declared_prefixes(encoded)
+            found = declared_prefixes(encoded)
             directives = (found is not None, found or {})
         certain = (directives[1] if directives[0] else None) if directives else {}
         if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
             reachable = targetable(text, certain)
-    maybe_blank = plain and _may_have_blank_nodes(text)
     quads: list[ox.Quad] | None = None
     prefixes: dict[str, str] | None = None
     try:
@@ -612,13 +615,12 @@ def _has_blank_nodes(store: ox.Store, graph: ox.NamedNode) -> bool:
     return bool(found)
 
 
-def _may_have_blank_nodes(text: str) -> bool:
-    """Whether the text may hold a blank node (labelled, anonymous or a collection).
+def _may_have_blank_nodes(data: bytes) -> bool:
+    """Whether the file may hold a blank node (labelled, anonymous or a collection).
 
-    Conservative: a bracket inside a literal also says yes; the file then takes the slower
-    path that keeps blank node labels as written.
+    Conservative: a bracket inside a literal also says yes (the store is then asked).
     """
-    return "_:" in text or "[" in text or "(" in text
+    return b"_:" in data or b"[" in data or b"(" in data
 
 
 def load(

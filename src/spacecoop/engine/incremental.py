@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from spacecoop.config import Config
 from spacecoop.errors import SpacecoopError
-from spacecoop.load import BOM, FORMATS, LoadedDataset, SourceFile, _declared_prefixes
+from spacecoop.load import BOM, FORMATS, LoadedDataset, SourceFile, declared_prefixes
 from spacecoop.positions import line_offsets, statement_subjects, targetable
 
 
@@ -131,9 +131,9 @@ def _subjects_of_changed_lines(
         )
     except (SpacecoopError, UnicodeDecodeError):
         return None
-    new_prefixes = source._directive_prefixes() if source.format == ox.RdfFormat.TURTLE else {}
+    new_prefixes = source.certain_prefixes() if source.format == ox.RdfFormat.TURTLE else {}
     old_prefixes = (
-        _declared_prefixes(old_text.encode("utf-8")) if source.format == ox.RdfFormat.TURTLE else {}
+        declared_prefixes(old_text.encode("utf-8")) if source.format == ox.RdfFormat.TURTLE else {}
     )
     if new_prefixes is None or old_prefixes is None or not targetable(old_text, old_prefixes):
         return None
