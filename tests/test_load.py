@@ -301,33 +301,34 @@ def test_triples_about_some_subjects_equal_a_whole_read(
     }
 
 
+def _source(mini_project: Path, name: str, text: str) -> SourceFile:
+    """``text`` written as ``data/name`` of the mini project, parsed as the loader does."""
+    path = mini_project / "data" / name
+    path.write_text(text, encoding="utf-8")
+    return parse_file(path, "data", load_config(mini_project))[0]
+
+
 def test_brackets_in_literals_keep_the_fast_path(mini_project: Path) -> None:
     """A "(" or "[" in a literal is no blank node: the store's own parse is kept (no Python
     quads); a real blank node still gets the quads of one parse."""
-    path = mini_project / "data" / "words.ttl"
-    path.write_text(
-        '@prefix ex: <https://example.org/> .\nex:a ex:label "Solar wind (SMILE) [2025]" .\n',
-        encoding="utf-8",
+    prefix = "@prefix ex: <https://example.org/> .\n"
+    source = _source(
+        mini_project, "words.ttl", prefix + 'ex:a ex:label "Solar wind (SMILE) [2025]" .\n'
     )
-    source, _ = parse_file(path, "data", load_config(mini_project))
     assert source._quads is None and source.triple_count == 1 and len(source.store) == 1
-    path.write_text(
-        '@prefix ex: <https://example.org/> .\nex:a ex:label "(x)" ; ex:part [ ex:n 1 ] .\n',
-        encoding="utf-8",
+    source = _source(
+        mini_project, "words.ttl", prefix + 'ex:a ex:label "(x)" ; ex:part [ ex:n 1 ] .\n'
     )
-    source, _ = parse_file(path, "data", load_config(mini_project))
     assert source._quads is not None and source.triple_count == 3
     assert set(source.quads) == set(source.store.quads_for_pattern(None, None, None))
 
 
 def test_quads_file_with_brackets_keeps_its_blank_node_labels(mini_project: Path) -> None:
     """A TriG file may put blank nodes in graphs of its own: it is not loaded on trial."""
-    path = mini_project / "data" / "graphs.trig"
-    path.write_text(
+    text = (
         "@prefix ex: <https://example.org/> .\n"
-        'ex:a ex:label "(x)" .\nex:g { ex:a ex:part [ ex:n 1 ] . }\n',
-        encoding="utf-8",
+        'ex:a ex:label "(x)" .\nex:g { ex:a ex:part [ ex:n 1 ] . }\n'
     )
-    source, _ = parse_file(path, "data", load_config(mini_project))
+    source = _source(mini_project, "graphs.trig", text)
     assert source._quads is not None and source.triple_count == 3
     assert set(source.quads) == set(source.store.quads_for_pattern(None, None, None))

@@ -169,14 +169,7 @@ class SourceFile:
         names, the whole file is read instead.
         """
         found = self._typed_lines(names) if len(self.text) > _WHOLE_INDEX_UP_TO else None
-        if found is None:
-            literal = ox.Literal
-            found = [
-                (q.predicate.value, o)
-                for q in self.iter_parsed()
-                if type(o := q.object) is literal and _local_name(o.datatype.value) in names
-            ]
-        return found
+        return found if found is not None else _typed(self.iter_parsed(), names)
 
     def _typed_lines(self, names: set[str]) -> list[tuple[str, ox.Literal]] | None:
         prefixes = self.certain_prefixes() if self.format == ox.RdfFormat.TURTLE else {}
@@ -204,11 +197,14 @@ class SourceFile:
         )
         per_line: list[list[tuple[str, ox.Literal]]] = [[] for _ in bodies]
         try:
-            for q in ox.parse(
-                together.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=self.base_iri
-            ):
-                if type(o := q.object) is ox.Literal and _local_name(o.datatype.value) in names:
-                    per_line[int(q.subject.value.rsplit(":", 1)[1])].append((q.predicate.value, o))
+            quads = list(
+                ox.parse(
+                    together.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=self.base_iri
+                )
+            )
+            for q in quads:
+                for pair in _typed([q], names):
+                    per_line[int(q.subject.value.rsplit(":", 1)[1])].append(pair)
         except SyntaxError:
             per_line = [_typed_in_line(header, body, names, self.base_iri) for body in bodies]
         found: list[tuple[str, ox.Literal]] = []
@@ -253,11 +249,7 @@ def _typed_in_line(
             )
         except SyntaxError:
             continue
-        typed = [
-            (q.predicate.value, o)
-            for q in quads
-            if type(o := q.object) is ox.Literal and _local_name(o.datatype.value) in names
-        ]
+        typed = _typed(quads, names)
         if typed:
             return typed
     return typed
@@ -271,6 +263,16 @@ def spelled_names(text: str, names: Iterable[str]) -> Iterator[int]:
         for match in re.finditer(re.escape(name) + r"(?![\w\-])", text):
             if text[match.start() - 1 : match.start()] in ("#", ":", "/"):
                 yield match.start()
+
+
+def _typed(quads: Iterable[ox.Quad], names: set[str]) -> list[tuple[str, ox.Literal]]:
+    """(predicate, literal) for the literal objects whose datatype has one of these local names."""
+    literal = ox.Literal
+    return [
+        (q.predicate.value, o)
+        for q in quads
+        if type(o := q.object) is literal and _local_name(o.datatype.value) in names
+    ]
 
 
 def _local_name(iri: str) -> str:

@@ -143,12 +143,7 @@ class StoreExecutor:
         if isinstance(self._quads, _Rereadable):
             written = self._quads.written_about(self.store, wanted)
         else:
-            literal = ox.Literal
-            written = [
-                o
-                for q in self._quads
-                if type(o := q.object) is literal and o.datatype.value in VALUE_TYPES
-            ]
+            written = [o for _, o in _value_literals(self._quads)]
         found: dict = {}
         for original, stored in zip(written, _stored(written), strict=True):
             if stored in wanted and stored != original:
@@ -189,12 +184,7 @@ class StoreExecutor:
             else:
                 pairs = self._quads.typed_literals(names)
         else:
-            literal = ox.Literal
-            pairs = [
-                (q.predicate.value, o)
-                for q in self._quads
-                if type(o := q.object) is literal and o.datatype.value in VALUE_TYPES
-            ]
+            pairs = _value_literals(self._quads)
         written = [
             o
             for p, o in pairs
@@ -224,12 +214,10 @@ class _Rereadable:
     def value_literals(self) -> list[tuple[str, ox.Literal]]:
         """(predicate, literal as written) for every literal of a value datatype; read once."""
         if self._literals is None:
-            literal = ox.Literal
             self._literals = [
-                (q.predicate.value, o)
+                pair
                 for source in self.dataset.of_kind(*self.kinds)
-                for q in source.iter_parsed()
-                if type(o := q.object) is literal and o.datatype.value in VALUE_TYPES
+                for pair in _value_literals(source.iter_parsed())
             ]
         return self._literals
 
@@ -250,13 +238,11 @@ class _Rereadable:
             for quad in store.quads_for_pattern(None, None, value, None):
                 if isinstance(quad.graph_name, ox.NamedNode):
                     holders[quad.graph_name.value].add(quad.subject)
-        literal = ox.Literal
         return [
             o
             for source in self.dataset.of_kind(*self.kinds)
             if source.graph in holders
-            for t in source.triples_about(holders[source.graph])
-            if type(o := t.object) is literal and o.datatype.value in VALUE_TYPES
+            for _, o in _value_literals(source.triples_about(holders[source.graph]))
         ]
 
     def mention(self, names: set[str]) -> bool:
@@ -276,6 +262,16 @@ class _Rereadable:
 # A prefix or base bound to a string that goes on past XML Schema's "#": "p:nt" could then
 # spell xsd:int without the name appearing after a "#" or ":".
 _INSIDE_XSD = re.compile(r"(?i:prefix|base)[^<\n]*<[^>\n]*XMLSchema#[^>\s]+>")
+
+
+def _value_literals(statements: Iterable[ox.Quad | ox.Triple]) -> list[tuple[str, ox.Literal]]:
+    """(predicate, literal) for the objects of a value datatype (those the store rewrites)."""
+    literal = ox.Literal
+    return [
+        (q.predicate.value, o)
+        for q in statements
+        if type(o := q.object) is literal and o.datatype.value in VALUE_TYPES
+    ]
 
 
 def _stored(literals: list[ox.Literal]) -> list[ox.Literal]:
