@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,6 +17,7 @@ from spacecoop.positions import (
     line_offsets,
     statement_subjects,
     targetable,
+    trie_pattern,
 )
 
 BASE = "http://example.org/base/"
@@ -186,3 +188,35 @@ def test_statement_subjects_refuse_a_blank_node_subject() -> None:
         )
         is None
     )
+
+
+@pytest.mark.parametrize(
+    "words", [["<a>", "<ab>", "<b>", "ex:a", "ex:ab"], ["x"], ["", "y"], ["a.b", "a+b", "a"]]
+)
+def test_trie_pattern_matches_exactly_the_words(words: list[str]) -> None:
+    pattern = re.compile(trie_pattern(words))
+    assert all(pattern.fullmatch(w) for w in words)
+    for other in ("<", "ex:", "<abc>", "ab", "a-b", "z"):
+        assert (pattern.fullmatch(other) is not None) == (other in words)
+
+
+PREFETCHED = """@prefix ex: <https://example.org/> .
+ex:a ex:p ex:ab , <https://example.org/c> .
+ex:ab ex:p ex:a .
+   <https://example.org/c> ex:p "ex:a at a line start inside a literal" .
+ex:a ex:q 1 .
+ex:abc ex:p ex:a .
+"""
+
+
+def test_prefetch_finds_what_the_search_per_subject_finds() -> None:
+    prefixes = {"ex": "https://example.org/"}
+    subjects = [f"https://example.org/{s}" for s in ("a", "ab", "c", "abc", "missing")]
+    one_by_one = SubjectIndex(PREFETCHED, "f.ttl", "https://example.org/", prefixes)
+    together = SubjectIndex(PREFETCHED, "f.ttl", "https://example.org/", prefixes)
+    together.prefetch(subjects)
+    assert set(together._done) == set(subjects)
+    for subject in subjects:
+        assert together._for(subject) == one_by_one._for(subject)
+    assert together.subject("https://example.org/a").line == 2  # type: ignore[union-attr]
+    assert together.triple("https://example.org/a", "https://example.org/q", None) is not None

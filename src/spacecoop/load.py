@@ -410,6 +410,16 @@ class LoadedDataset:
                 merged.setdefault(name, namespace)
         return dict(sorted(merged.items()))
 
+    def prefetch(self, subjects: Iterable[str]) -> None:
+        """Look up where these subjects are written in one read of each large file, before
+        :meth:`locate` is asked about them one by one."""
+        wanted = list(subjects)
+        for source in self.sources:
+            if len(source.text) > _WHOLE_INDEX_UP_TO and isinstance(
+                index := source.positions(), SubjectIndex
+            ):
+                index.prefetch(wanted)
+
     def locate(
         self, subject: str | None, predicate: str | None, obj: object | None
     ) -> list[Location]:

@@ -425,20 +425,54 @@ class SubjectIndex:
                 forms.append(f"{name}:{subject[len(namespace) :]}")
         return forms
 
+    def _starts_statement(self, form: str, at: int) -> bool:
+        """Whether ``form`` found at ``at`` stands first on its line, as a whole term."""
+        text = self.text
+        end = at + len(form)
+        line_start = text.rfind("\n", 0, at) + 1
+        after = text[end : end + 1]
+        return not text[line_start:at].strip(" \t\r") and (
+            form.endswith(">") or not after or after in _DELIMITERS
+        )
+
     def _search(self, subject: str) -> PositionIndex:
         text = self.text
         starts: list[int] = []
         for form in self._written_forms(subject):
             at = text.find(form)
             while at >= 0:
-                end = at + len(form)
-                line_start = text.rfind("\n", 0, at) + 1
-                after = text[end : end + 1]
-                if not text[line_start:at].strip(" \t\r") and (
-                    form.endswith(">") or not after or after in _DELIMITERS
-                ):
+                if self._starts_statement(form, at):
                     starts.append(at)
-                at = text.find(form, end)
+                at = text.find(form, at + len(form))
+        return self._walk(subject, starts)
+
+    def prefetch(self, subjects: Iterable[str]) -> None:
+        """Search the text once for all ``subjects`` not searched yet.
+
+        One pattern for all of them: the text is read once, where a search per subject reads
+        it once each (IRIs of one dataset share their namespace, which the pattern engine
+        finds at memory speed).
+        """
+        todo = sorted({s for s in subjects if s not in self._done})
+        if len(todo) < 2:
+            return
+        forms = {form: subject for subject in todo for form in self._written_forms(subject)}
+        alternatives = trie_pattern(forms)
+        # Only where a line starts (after spaces): a subject written as an object elsewhere,
+        # often thousands of times, is passed over by the pattern engine, not looked at here.
+        first = re.compile(rf"[ \t\r]*({alternatives})").match(self.text)
+        later = re.compile(rf"\n[ \t\r]*({alternatives})").finditer(self.text)
+        starts: dict[str, list[int]] = {subject: [] for subject in todo}
+        for match in [first, *later] if first else later:
+            form, at = match.group(1), match.start(1)
+            if self._starts_statement(form, at):
+                starts[forms[form]].append(at)
+        for subject in todo:
+            self._done[subject] = self._walk(subject, starts[subject])
+
+    def _walk(self, subject: str, starts: list[int]) -> PositionIndex:
+        """The statements of ``subject`` that begin at ``starts`` (candidates: each is read)."""
+        text = self.text
         index = PositionIndex(self.file)
         spans = self._spans[subject] = []
         if not starts:
@@ -473,10 +507,37 @@ class SubjectIndex:
         starts a line are found: a caller that needs every triple compares counts.
         """
         parts = [f"@prefix {name}: <{namespace}> .\n" for name, namespace in self.prefixes.items()]
-        for subject in sorted(set(subjects)):
+        subjects = sorted(set(subjects))
+        self.prefetch(subjects)
+        for subject in subjects:
             self._for(subject)
             parts.extend(self.text[a:b] + "\n" for a, b in self._spans.get(subject, ()))
         return "".join(parts)
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching any of ``words``, with shared prefixes written once.
+
+    Python's pattern engine tries the branches of an alternation one after the other; with
+    IRIs that share a long namespace, each branch would compare the namespace again.
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if "" in node else group
+
+    return render(trie)
 
 
 _DELIMITERS = set(" \t\r\n;,.()[]{}<\"'#")

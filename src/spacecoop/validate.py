@@ -7,7 +7,7 @@ re-type wrongly linked nodes and hide their violations. Each pySHACL result beco
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -228,13 +228,31 @@ def result_to_finding(
     return finding
 
 
+def located_findings(
+    results: list[ShaclResult], shapes: rdflib.Graph, dataset: LoadedDataset | None
+) -> list[Finding]:
+    """One located finding per result; the subjects of all of them are looked up together."""
+    if dataset is not None:
+        dataset.prefetch(_subjects_of(results))
+    return [result_to_finding(r, shapes, dataset) for r in results]
+
+
+def _subjects_of(results: Iterable[ShaclResult]) -> Iterator[str]:
+    """The IRIs a finding is located at: focus nodes and values, nested results included."""
+    for result in results:
+        for node in (result.focus, result.value):
+            if isinstance(node, rdflib.URIRef):
+                yield str(node)
+        yield from _subjects_of(result.details)
+
+
 def results_to_findings(
     report: rdflib.Graph, shapes: rdflib.Graph, dataset: LoadedDataset | None
 ) -> list[Finding]:
     """Turn a SHACL validation report graph into located findings."""
     # Only the report's own results are findings; nested ones (sh:detail, from sh:node, sh:or,
     # sh:qualifiedValueShape...) add their locations to the finding that contains them.
-    return [result_to_finding(r, shapes, dataset) for r in report_results(report)]
+    return located_findings(report_results(report), shapes, dataset)
 
 
 INFERENCE_MODES = ("none", "rdfs", "owlrl", "both")

@@ -32,8 +32,8 @@ from spacecoop.load import LoadedDataset
 from spacecoop.validate import (
     ValidationRun,
     bind_prefixes,
+    located_findings,
     report_results,
-    result_to_finding,
     run_pyshacl,
     shape_id,
 )
@@ -146,7 +146,7 @@ def validate_fast(
     on an in-memory store built from ``dataset``.
     """
     report, shapes_graph, _ = engine_results(dataset, focus_nodes, endpoint, workers)
-    findings = [result_to_finding(r, shapes_graph, dataset) for r in report.results]
+    findings = located_findings(report.results, shapes_graph, dataset)
     fallback = {shape_id(shapes_graph, s): reason for s, reason in report.fallback.items()}
     for name, reason in sorted(fallback.items()):
         # Said in every report: these shapes ran on pySHACL, the reference engine.
