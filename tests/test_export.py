@@ -20,6 +20,7 @@ from spacecoop.load import load
 from spacecoop.versions import stamp_quads, version_iri, version_key
 from tests.conftest import run_cli
 from tests.support.exports import build, extended_project, load_json, tree_digest
+from tests.support.spills import record_spills
 
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -279,14 +280,7 @@ def test_one_shared_read_gives_the_bytes_of_separate_writers(tmp_path: Path, mon
     assert b"_:" in expected[f"{config.name}.nq"]  # the fixtures have blank nodes
     for name, data in expected.items():
         assert (dist / name).read_bytes() == data, name
-    spills: list[int] = []
-    original = rdfwriter.SortedLines._spill
-
-    def spill(self) -> None:
-        spills.append(len(self.lines))
-        original(self)
-
-    monkeypatch.setattr(rdfwriter.SortedLines, "_spill", spill)
+    spills = record_spills(monkeypatch)
     monkeypatch.setattr(rdfwriter.SortedLines.__init__, "__defaults__", (600,))
     monkeypatch.setattr(rdfwriter, "BATCH", 5)
     monkeypatch.setattr(export, "BATCH", 5)

@@ -26,6 +26,7 @@ from tests.support.exports import (
     load_json,
     rdflib_graph,
 )
+from tests.support.spills import record_spills
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 M = "https://example.org/mini/def/"
@@ -423,14 +424,7 @@ def test_streamed_documents_equal_in_memory_ones_when_sorts_spill(
         expected[spec.name] = b"".join(
             jsonld.framed_chunks(in_memory.documents, in_memory.compactor, spec)
         )
-    spills: list[int] = []
-    original = rdfwriter.SortedLines._spill
-
-    def spill(self) -> None:
-        spills.append(len(self.lines))
-        original(self)
-
-    monkeypatch.setattr(rdfwriter.SortedLines, "_spill", spill)
+    spills = record_spills(monkeypatch)
     monkeypatch.setattr(rdfwriter, "RUN_BYTES", 4096)
     monkeypatch.setattr(rdfwriter.SortedLines.__init__, "__defaults__", (4096,))
     monkeypatch.setattr(rdfwriter, "BATCH", 7)

@@ -12,6 +12,7 @@ from rdflib.compare import isomorphic
 from spacecoop import rdfwriter
 from spacecoop.graphs import to_rdflib
 from spacecoop.rdfwriter import write_nquads, write_ntriples, write_turtle
+from tests.support.spills import record_spills
 
 TURTLE = b"""@prefix ex: <http://example.org/> .
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -86,14 +87,7 @@ def _in_memory() -> tuple[bytes, bytes, bytes]:
 
 def test_spilled_sorts_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     expected = _in_memory()
-    spilled: list[int] = []
-    original = rdfwriter.SortedLines._spill
-
-    def spill(self) -> None:
-        spilled.append(len(self.lines))
-        original(self)
-
-    monkeypatch.setattr(rdfwriter.SortedLines, "_spill", spill)
+    spilled = record_spills(monkeypatch)
     monkeypatch.setattr(rdfwriter, "BATCH", 3)
     original_init = rdfwriter.SortedLines.__init__
     monkeypatch.setattr(
