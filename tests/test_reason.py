@@ -93,3 +93,25 @@ def test_reasoning_limit_must_be_a_whole_number(mini_project: Path) -> None:
     _limit_reasoning(mini_project, -1)
     with pytest.raises(ConfigError, match="reasoning_max_triples"):
         load_config(mini_project)
+
+
+def test_file_iris_read_from_the_text_or_asked_of_the_store(mini_project: Path) -> None:
+    """Written in full, a file: IRI is found in the text (and one inside a literal is no IRI);
+    through a prefix, or escaped, the store is asked."""
+    from spacecoop.reason import iri_findings
+
+    def file_iris(extra: str) -> list[str]:
+        (mini_project / "data" / "extra.ttl").write_text(
+            "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+            "@prefix book: <https://example.org/mini/id/book/> .\n" + extra
+        )
+        return [f.focus for f in iri_findings(load(load_config(mini_project)))]
+
+    assert file_iris('book:solaris owl:sameAs <file:///a> ; owl:note "<file:///b>" .\n') == [
+        "file:///a"
+    ]
+    assert file_iris(
+        "@prefix f: <file:///home/> .\nbook:solaris owl:sameAs f:c .\n<file:///d> owl:sameAs f:c .\n"
+    ) == ["file:///d", "file:///home/c"]
+    assert file_iris("book:solaris owl:sameAs <\\u0066ile:///e> .\n") == ["file:///e"]
+    assert file_iris("book:solaris owl:sameAs <https://example.org/file:x> .\n") == []

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import owlrl
+import pyoxigraph as ox
 import rdflib
 from owlrl.Namespaces import ERRNS
 from rdflib.namespace import OWL, RDF, RDFS
 
 from spacecoop.findings import Finding, Severity
-from spacecoop.load import LoadedDataset
+from spacecoop.load import LoadedDataset, SourceFile
 from spacecoop.rdfwriter import write_ntriples
 
 
@@ -41,27 +43,59 @@ def _finding(dataset: LoadedDataset, message: str, focus: str, check: str, hint:
 
 def iri_findings(dataset: LoadedDataset) -> list[Finding]:
     """IRIs that are not absolute web identifiers: file: IRIs and other local schemes."""
-    findings = []
-    seen: set[str] = set()
-    sources = dataset.of_kind("ontology", "data")
-    if not any("file:" in s.text or "\\u" in s.text or "\\U" in s.text for s in sources):
-        return []  # no way to write such an IRI (not even escaped): nothing to read
-    for triple in dataset.triples("ontology", "data"):
-        for term in (triple.subject, triple.predicate, triple.object):
-            value = getattr(term, "value", "")
-            if type(term).__name__ == "NamedNode" and value not in seen:
-                seen.add(value)
-                if value.startswith("file:"):
-                    findings.append(
-                        _finding(
-                            dataset,
-                            f"IRI points at the file system: <{value}>",
-                            value,
-                            "file-iri",
-                            "use an http(s) IRI under the configured base",
-                        )
-                    )
-    return findings
+    found: set[str] = set()
+    for source in dataset.of_kind("ontology", "data"):
+        if "file:" in source.text or "\\u" in source.text or "\\U" in source.text:
+            found |= _file_iris(source)
+    return [
+        _finding(
+            dataset,
+            f"IRI points at the file system: <{value}>",
+            value,
+            "file-iri",
+            "use an http(s) IRI under the configured base",
+        )
+        for value in sorted(found)
+    ]
+
+
+_WRITTEN_FILE_IRI = re.compile(r"<(file:[^<>\s]*)>")
+
+
+def _file_iris(source: SourceFile) -> set[str]:
+    """The file: IRIs one source uses as subject, predicate or object.
+
+    Where every IRI is written out in full (no escapes, no relative IRIs, no prefix naming a
+    file: namespace), the candidates are read from the text and kept if the store holds them
+    as a term (a "<file:...>" inside a literal is not one); else the store is asked.
+    """
+    graph = ox.NamedNode(source.graph)
+    prefixes = source.certain_prefixes() if source.format == ox.RdfFormat.TURTLE else {}
+    if (
+        source.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)
+        and source.targetable()
+        and not any("file:" in namespace for namespace in (prefixes or {}).values())
+    ):
+        store = source.store
+        return {
+            iri
+            for iri in set(_WRITTEN_FILE_IRI.findall(source.text))
+            if any(
+                next(iter(store.quads_for_pattern(*pattern, graph)), None) is not None  # type: ignore[misc]
+                for pattern in _positions(ox.NamedNode(iri))
+            )
+        }
+    rows = source.store.query(
+        f"SELECT DISTINCT ?t WHERE {{ GRAPH <{graph.value}> {{ "
+        "{ ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } } "
+        'FILTER(isIRI(?t) && STRSTARTS(STR(?t), "file:")) }'
+    )
+    return {row["t"].value for row in rows}  # type: ignore[index, union-attr]
+
+
+def _positions(term: ox.NamedNode) -> list[tuple]:
+    """The three triple patterns in which ``term`` is the subject, predicate or object."""
+    return [(term, None, None), (None, term, None), (None, None, term)]
 
 
 _ANNOTATIONS = {"http://purl.org/dc/terms/source", "http://www.w3.org/ns/prov#wasDerivedFrom"}
