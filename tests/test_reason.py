@@ -42,6 +42,8 @@ def test_file_iri_is_refused(mini_project: Path) -> None:
     found = findings_for(mini_project, "book:solaris owl:sameAs <file:///etc/passwd> .\n")
     [finding] = [f for f in found if "file system" in f.message]
     assert finding.shape == "owl:file-iri"
+    # no subject block of its own: located at the triple that names it
+    assert (finding.file, finding.line, finding.column) == ("data/extra.ttl", 5, 14)
 
 
 def _limit_reasoning(project: Path, limit: int) -> None:

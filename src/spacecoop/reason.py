@@ -24,8 +24,15 @@ from spacecoop.load import LoadedDataset, SourceFile
 from spacecoop.rdfwriter import write_ntriples
 
 
-def _finding(dataset: LoadedDataset, message: str, focus: str, check: str, hint: str) -> Finding:
-    locations = dataset.locate(focus, None, None)
+def _finding(
+    dataset: LoadedDataset,
+    message: str,
+    focus: str,
+    check: str,
+    hint: str,
+    located: list | None = None,
+) -> Finding:
+    locations = [*dataset.locate(focus, None, None), *(located or [])]
     first = locations[0] if locations else None
     return Finding(
         Severity.VIOLATION,
@@ -54,9 +61,24 @@ def iri_findings(dataset: LoadedDataset) -> list[Finding]:
             value,
             "file-iri",
             "use an http(s) IRI under the configured base",
+            _uses_as_object(dataset, value),
         )
         for value in sorted(found)
     ]
+
+
+def _uses_as_object(dataset: LoadedDataset, iri: str, most: int = 3) -> list:
+    """Where a few triples with ``iri`` as object are written (an IRI that is no subject has
+    no block of its own to point at)."""
+    term = ox.NamedNode(iri)
+    found: list = []
+    for source in dataset.of_kind("ontology", "data"):
+        for quad in source.store.quads_for_pattern(None, None, term, ox.NamedNode(source.graph)):
+            if len(found) >= most:
+                return found
+            if isinstance(quad.subject, ox.NamedNode):
+                found += dataset.locate(quad.subject.value, quad.predicate.value, term)
+    return found
 
 
 _WRITTEN_FILE_IRI = re.compile(r"<(file:[^<>\s]*)>")
