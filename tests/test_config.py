@@ -74,3 +74,17 @@ def test_invalid_values(tmp_path: Path, table: str, message: str) -> None:
     (tmp_path / "pyproject.toml").write_text(f"[tool.spacecoop]\n{table}\n")
     with pytest.raises(ConfigError, match=message):
         load_config(tmp_path)
+
+
+def test_paths_are_shown_relative_through_symbolic_links(
+    mini_project: Path, tmp_path: Path
+) -> None:
+    """A project reached through a link, and a file named by its real path (or the reverse),
+    are still shown relative to the project root."""
+    link = tmp_path / "linked"
+    link.symlink_to(mini_project, target_is_directory=True)
+    through_link = load_config(link)
+    real_file = (mini_project / "data" / "books.ttl").resolve()
+    assert through_link.relative(real_file) == "data/books.ttl"
+    assert load_config(mini_project).relative(link / "data" / "books.ttl") == "data/books.ttl"
+    assert through_link.relative(tmp_path / "elsewhere.ttl") == str(tmp_path / "elsewhere.ttl")

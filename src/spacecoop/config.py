@@ -81,11 +81,14 @@ class Config:
         return sorted(found)
 
     def relative(self, path: Path) -> str:
-        """A path as users see it in messages: relative to the project root when inside it."""
-        try:
-            return path.absolute().relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+        """A path as users see it in messages: relative to the project root when inside it
+        (also when one of the two is reached through a symbolic link and the other is not)."""
+        for inside, root in ((path.absolute(), self.root), (path.resolve(), self.root.resolve())):
+            try:
+                return inside.relative_to(root).as_posix()
+            except ValueError:
+                continue
+        return str(path)
 
     def graph_name(self, path: Path) -> str:
         """The named graph that holds one source file's triples."""
