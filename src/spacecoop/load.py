@@ -9,9 +9,8 @@ file system. Each file keeps its text so that a position index can be built on d
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -522,9 +521,11 @@ def parse_file(
     # The store parses a plain file itself, with no Python object per triple, on another
     # thread (it releases the GIL): meanwhile this one decodes the text and reads what later
     # stages ask of it.
-    loading = (
-        _start(target.load, encoded, format=fmt, base_iri=base, to_graph=graph) if plain else None
-    )
+    loading: Future | None = None
+    if plain:
+        pool = ThreadPoolExecutor(max_workers=1)
+        loading = pool.submit(target.load, encoded, format=fmt, base_iri=base, to_graph=graph)
+        pool.shutdown(wait=False)  # the load goes on; its result is awaited below
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -593,20 +594,6 @@ def parse_file(
     )
     source._directives, source._targetable = directives, reachable
     return source, notes
-
-
-def _start(call: Callable[..., object], *args: object, **kwargs: object) -> Future:
-    """Run ``call`` on a thread of its own; its result (or exception) comes from ``.result()``."""
-    future: Future = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(call(*args, **kwargs))
-        except BaseException as exc:  # handed to the caller of .result()
-            future.set_exception(exc)
-
-    threading.Thread(target=run, daemon=True).start()
-    return future
 
 
 def _undo(loading: Future | None, store: ox.Store, graph: ox.NamedNode) -> None:

@@ -19,7 +19,7 @@ import rdflib
 from owlrl.Namespaces import ERRNS
 from rdflib.namespace import OWL, RDF, RDFS
 
-from spacecoop.findings import Finding, Severity
+from spacecoop.findings import Finding, Location, Severity
 from spacecoop.load import LoadedDataset, SourceFile
 from spacecoop.rdfwriter import write_ntriples
 
@@ -30,7 +30,7 @@ def _finding(
     focus: str,
     check: str,
     hint: str,
-    located: list | None = None,
+    located: list[Location] | None = None,
 ) -> Finding:
     locations = [*dataset.locate(focus, None, None), *(located or [])]
     first = locations[0] if locations else None
@@ -67,11 +67,11 @@ def iri_findings(dataset: LoadedDataset) -> list[Finding]:
     ]
 
 
-def _uses_as_object(dataset: LoadedDataset, iri: str, most: int = 3) -> list:
+def _uses_as_object(dataset: LoadedDataset, iri: str, most: int = 3) -> list[Location]:
     """Where a few triples with ``iri`` as object are written (an IRI that is no subject has
     no block of its own to point at)."""
     term = ox.NamedNode(iri)
-    found: list = []
+    found: list[Location] = []
     for source in dataset.of_kind("ontology", "data"):
         for quad in source.store.quads_for_pattern(None, None, term, ox.NamedNode(source.graph)):
             if len(found) >= most:

@@ -123,7 +123,6 @@ class Select:
     projected: list[str] = field(default_factory=list)  # original projection (names, no '?')
     star: bool = False
     compiler: Compiler | None = None
-    joins_focus_everywhere: bool = False  # set per query: see :meth:`query`
 
     # --- parsing --------------------------------------------------------------------------
 
@@ -229,8 +228,11 @@ class Select:
 
     # --- rewriting -----------------------------------------------------------------------
 
-    def _inject(self, tokens: list[Token], focus: str, top: bool) -> list[Token]:
-        """Join the focus pattern into every group that mentions $this without binding it."""
+    def _inject(
+        self, tokens: list[Token], focus: str, top: bool, everywhere: bool = False
+    ) -> list[Token]:
+        """Join the focus pattern into every group that mentions $this without binding it
+        (``everywhere``: into every group that mentions it)."""
         out: list[Token] = []
         i = 0
         head = [Token("other", focus)] if top else []
@@ -247,11 +249,11 @@ class Select:
                     out.append(tokens[end])
                 elif inner and inner[0].upper == "SELECT":
                     out.append(token)
-                    out.extend(self._subselect(inner, focus))
+                    out.extend(self._subselect(inner, focus, everywhere))
                     out.append(tokens[end])
                 else:
                     out.append(token)
-                    out.extend(self._group(inner, focus))
+                    out.extend(self._group(inner, focus, everywhere))
                     out.append(tokens[end])
                 i = end + 1
                 continue
@@ -259,7 +261,7 @@ class Select:
             i += 1
         return out
 
-    def _group(self, tokens: list[Token], focus: str) -> list[Token]:
+    def _group(self, tokens: list[Token], focus: str, everywhere: bool) -> list[Token]:
         mentions = any(t.is_this() for t in tokens)
         binds = False
         depth = paren = 0
@@ -274,11 +276,9 @@ class Select:
                 paren -= 1
             elif depth == 0 and paren == 0 and t.is_this():
                 binds = True
-        return self._inject(
-            tokens, focus, top=mentions and (self.joins_focus_everywhere or not binds)
-        )
+        return self._inject(tokens, focus, mentions and (everywhere or not binds), everywhere)
 
-    def _subselect(self, tokens: list[Token], focus: str) -> list[Token]:
+    def _subselect(self, tokens: list[Token], focus: str, everywhere: bool) -> list[Token]:
         if not any(t.is_this() for t in tokens):
             return tokens
         words = {t.upper for t in tokens}
@@ -289,7 +289,7 @@ class Select:
         if not any(t.is_this() or t.text == "*" for t in projection):
             raise CannotCompile("a sub-select does not project $this")
         end = _match_brace(tokens, where)
-        inner = self._inject(tokens[where + 1 : end], focus, top=True)
+        inner = self._inject(tokens[where + 1 : end], focus, True, everywhere)
         return [*tokens[: where + 1], *inner, *tokens[end:]]
 
     def query(self, source: FocusSource) -> str:
@@ -298,8 +298,7 @@ class Select:
         # A few listed focus nodes (incremental validation): join them into every group
         # that mentions $this, so that a group the engine would evaluate on its own (a
         # UNION branch) starts from them instead of from every triple.
-        self.joins_focus_everywhere = isinstance(source, RestrictedSource)
-        body = self._inject(self.body, focus, top=True)
+        body = self._inject(self.body, focus, True, isinstance(source, RestrictedSource))
         if self.star:
             projection = "*"
         else:
